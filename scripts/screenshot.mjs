@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Takes screenshots of the built lab at 1280×720 for the README and for looking at panels:
+//   node scripts/screenshot.mjs [out.png] ["?query"] ...   (pairs; defaults to docs/lab.png with the default state)
+// Serves dist/ itself, so run `npm run build` first.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { INSTALL_HINT, findChromium } from './find-chromium.mjs';
+
+const executablePath = findChromium();
+if (!executablePath) {
+  console.error(INSTALL_HINT);
+  process.exit(1);
+}
+const args = process.argv.slice(2);
+const shots = [];
+for (let i = 0; i < args.length; i += 2) shots.push({ out: args[i], query: args[i + 1] ?? '' });
+if (shots.length === 0) shots.push({ out: 'docs/lab.png', query: '' });
+
+const port = 4311;
+const server = spawn(process.execPath, ['scripts/serve.mjs'], {
+  env: { ...process.env, PORT: String(port) },
+  stdio: 'ignore',
+});
+try {
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  for (const { out, query } of shots) {
+    await page.goto(`http://127.0.0.1:${port}/${query}`);
+    await page.waitForSelector('[data-testid="phase-diagram"][data-status="ready"]');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+  }
+  await browser.close();
+} finally {
+  server.kill();
+}

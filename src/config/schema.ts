@@ -1,0 +1,287 @@
+/**
+ * The one table of every parameter the lab knows. Controls, URL parsing and writing, validation,
+ * presets and the CLI all read this table; nothing else lists parameters.
+ *
+ * URL keys are part of the public link format (version 1): never rename one, only add.
+ */
+
+/** 'meanField' parameters drive the theory panels; the rest configure the trained networks. */
+export type ParamGroup = 'meanField' | 'network' | 'training' | 'view';
+
+interface ParamBase {
+  /** Short key used in the URL and on the CLI. */
+  readonly urlKey: string;
+  /** Human label, starting with the math symbol so that controls are found by it. */
+  readonly label: string;
+  /** One-line help shown next to the control. */
+  readonly help: string;
+  readonly group: ParamGroup;
+}
+
+export interface NumberParam extends ParamBase {
+  readonly kind: 'number';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  readonly integer: boolean;
+  /**
+   * 'log' controls move in equal ratios. `zeroAllowed` puts an exact 0 at the slider's left end,
+   * below `logMin` (σ_b² = 0 is where ReLU is critical).
+   */
+  readonly scale: 'linear' | 'log';
+  readonly logMin?: number;
+  readonly zeroAllowed?: boolean;
+  /** Significant digits kept, so that slider values do not leak 1.0500000000000003 into links. */
+  readonly digits: number;
+  readonly unit: string;
+}
+
+export interface ChoiceParam<V extends string = string> extends ParamBase {
+  readonly kind: 'choice';
+  readonly choices: readonly { readonly value: V; readonly label: string }[];
+  readonly default: V;
+}
+
+export type Param = NumberParam | ChoiceParam;
+
+const choice = <V extends string>(
+  spec: Omit<ChoiceParam<V>, 'kind' | 'choices'> & { choices: readonly (readonly [V, string])[] },
+): ChoiceParam<V> => ({
+  ...spec,
+  kind: 'choice',
+  choices: spec.choices.map(([value, label]) => ({ value, label })),
+});
+
+const number = (spec: Omit<NumberParam, 'kind'>): NumberParam => ({ ...spec, kind: 'number' });
+
+/**
+ * Defaults tell the central story on a laptop without a discrete GPU: tanh on the critical line
+ * (Pennington et al. 2017, used by Huang et al. §5), deep enough that Gaussian and orthogonal
+ * twins differ, narrow enough to train within a minute.
+ */
+export const PARAMS = {
+  act: choice({
+    urlKey: 'act',
+    label: 'activation φ',
+    help: 'Nonlinearity applied after every hidden layer.',
+    group: 'meanField',
+    default: 'tanh',
+    choices: [
+      ['tanh', 'tanh'],
+      ['hardtanh', 'hard tanh'],
+      ['relu', 'ReLU'],
+      ['linear', 'linear'],
+      ['erf', 'erf (scaled)'],
+    ],
+  }),
+  sw2: number({
+    urlKey: 'sw2',
+    label: 'σ_w² weight variance',
+    help: 'Variance of each weight times fan-in; orthogonal weights are scaled to the same gain.',
+    group: 'meanField',
+    min: 0.05,
+    max: 4,
+    default: 1.05,
+    integer: false,
+    scale: 'linear',
+    digits: 5,
+    unit: '',
+  }),
+  sb2: number({
+    urlKey: 'sb2',
+    label: 'σ_b² bias variance',
+    help: 'Variance of each bias. The slider is logarithmic; its left end is exactly 0.',
+    group: 'meanField',
+    min: 0,
+    max: 0.5,
+    default: 2.01e-5,
+    integer: false,
+    scale: 'log',
+    logMin: 1e-6,
+    zeroAllowed: true,
+    digits: 4,
+    unit: '',
+  }),
+  L: number({
+    urlKey: 'L',
+    label: 'depth L',
+    help: 'Number of hidden layers.',
+    group: 'meanField',
+    min: 1,
+    max: 1000,
+    default: 50,
+    integer: true,
+    scale: 'log',
+    digits: 4,
+    unit: 'layers',
+  }),
+  N: number({
+    urlKey: 'N',
+    label: 'width N',
+    help: 'Units in every hidden layer.',
+    group: 'network',
+    min: 2,
+    max: 2048,
+    default: 128,
+    integer: true,
+    scale: 'log',
+    digits: 4,
+    unit: 'units',
+  }),
+  init: choice({
+    urlKey: 'init',
+    label: 'initialization',
+    help: 'Hidden-weight distribution; "both" trains Gaussian and orthogonal twins side by side.',
+    group: 'network',
+    default: 'both',
+    choices: [
+      ['gaussian', 'Gaussian'],
+      ['orthogonal', 'orthogonal'],
+      ['both', 'both (twins)'],
+    ],
+  }),
+  param: choice({
+    urlKey: 'param',
+    label: 'parameterization',
+    help: 'Standard: W ~ N(0, σ_w²/n). NTK: W = σ_w ω/√n with ω ~ N(0, 1); same function, other dynamics.',
+    group: 'network',
+    default: 'std',
+    choices: [
+      ['std', 'standard'],
+      ['ntk', 'NTK'],
+    ],
+  }),
+  lr: number({
+    urlKey: 'lr',
+    label: 'η learning rate',
+    help: 'Step size of the optimizer.',
+    group: 'training',
+    min: 1e-5,
+    max: 10,
+    default: 0.01,
+    integer: false,
+    scale: 'log',
+    digits: 3,
+    unit: '',
+  }),
+  opt: choice({
+    urlKey: 'opt',
+    label: 'optimizer',
+    help: 'Update rule used for every run.',
+    group: 'training',
+    default: 'sgd',
+    choices: [
+      ['sgd', 'SGD'],
+      ['momentum', 'SGD + momentum'],
+      ['adam', 'Adam'],
+      ['rmsprop', 'RMSProp'],
+    ],
+  }),
+  bs: number({
+    urlKey: 'bs',
+    label: 'B batch size',
+    help: 'Examples per training step.',
+    group: 'training',
+    min: 1,
+    max: 1024,
+    default: 64,
+    integer: true,
+    scale: 'log',
+    digits: 4,
+    unit: 'examples',
+  }),
+  data: choice({
+    urlKey: 'data',
+    label: 'dataset',
+    help: 'MNIST digits (classification) or a random teacher network (regression).',
+    group: 'training',
+    default: 'mnist',
+    choices: [
+      ['mnist', 'MNIST'],
+      ['teacher', 'teacher–student'],
+    ],
+  }),
+  seeds: number({
+    urlKey: 'seeds',
+    label: 'S seeds per init',
+    help: 'Independent runs per initialization; curves show mean and spread.',
+    group: 'training',
+    min: 1,
+    max: 8,
+    default: 2,
+    integer: true,
+    scale: 'linear',
+    digits: 1,
+    unit: 'runs',
+  }),
+  seed: number({
+    urlKey: 'seed',
+    label: 'seed',
+    help: 'Seed of every random draw: the same link gives the same weights and data order.',
+    group: 'training',
+    min: 0,
+    max: 2147483647,
+    default: 1,
+    integer: true,
+    scale: 'linear',
+    digits: 10,
+    unit: '',
+  }),
+  steps: number({
+    urlKey: 'steps',
+    label: 'T steps',
+    help: 'Training stops after this many steps.',
+    group: 'training',
+    min: 1,
+    max: 100000,
+    default: 2000,
+    integer: true,
+    scale: 'log',
+    digits: 6,
+    unit: 'steps',
+  }),
+  pd: choice({
+    urlKey: 'pd',
+    label: 'diagram shows',
+    help: 'Quantity coloured on the phase diagram.',
+    group: 'view',
+    default: 'chi1',
+    choices: [
+      ['chi1', 'χ₁ (gradient growth per layer)'],
+      ['xiC', 'ξ_c (correlation depth scale)'],
+      ['qStar', 'q* (fixed-point variance)'],
+    ],
+  }),
+  pdy: choice({
+    urlKey: 'pdy',
+    label: 'σ_b² axis',
+    help: 'Scale of the phase diagram’s σ_b² axis.',
+    group: 'view',
+    default: 'log',
+    choices: [
+      ['log', 'log'],
+      ['linear', 'linear'],
+    ],
+  }),
+} as const;
+
+export type ParamKey = keyof typeof PARAMS;
+export const PARAM_KEYS = Object.keys(PARAMS) as ParamKey[];
+
+type ValueOf<P> = P extends ChoiceParam<infer V> ? V : P extends NumberParam ? number : never;
+
+/** A complete configuration of the lab: one value per parameter. */
+export type LabConfig = { readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
+
+export type ChoiceKey = { [K in ParamKey]: (typeof PARAMS)[K] extends ChoiceParam ? K : never }[ParamKey];
+export type NumberKey = Exclude<ParamKey, ChoiceKey>;
+
+export const DEFAULT_CONFIG: LabConfig = Object.fromEntries(
+  PARAM_KEYS.map((key) => [key, PARAMS[key].default]),
+) as unknown as LabConfig;
+
+export function paramsInGroup(group: ParamGroup): ParamKey[] {
+  return PARAM_KEYS.filter((key) => PARAMS[key].group === group);
+}
+
+export const URL_VERSION = 1;

@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startUrlSync } from './state/urlSync.ts';
+import { App } from './ui/App.tsx';
+import './ui/styles.css';
+
+startUrlSync();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,84 @@
+import { useMemo } from 'react';
+import { useLab } from '../state/store.ts';
+import {
+  criticalSigmaW2,
+  jacobianMoments,
+  meanFieldPoint,
+  sMaxSquared,
+  trainableDepth,
+} from '../theory/index.ts';
+import { formatQuantity } from '../ui/format.ts';
+
+/** Mean-field numbers for the current point, all computed from the theory engine on every change. */
+export function TheoryReadout() {
+  const { act, sw2, sb2, L } = useLab((s) => s.config);
+  const point = useMemo(() => meanFieldPoint(act, sw2, sb2), [act, sw2, sb2]);
+  const critical = useMemo(() => criticalSigmaW2(act, sb2), [act, sb2]);
+  const jacobian = useMemo(() => jacobianMoments(act, sw2, sb2, L), [act, sw2, sb2, L]);
+  const sMax = useMemo(() => sMaxSquared(act, sw2, sb2, L), [act, sw2, sb2, L]);
+  const depthLimit = trainableDepth(point);
+
+  const rows: [string, number, string, string][] = [
+    ['q*', point.qStar, 'fixed point of the length map (pre-activation variance)', 'qStar'],
+    ['χ₁', point.chi1, 'mean squared singular value of one layer’s Jacobian', 'chi1'],
+    ['c*', point.cStar, 'fixed point of the correlation map', 'cStar'],
+    ['χ_c', point.chiC, 'slope of the correlation map at c*', 'chiC'],
+    ['ξ_q', point.xiQ, 'depth scale of the length map (layers)', 'xiQ'],
+    ['ξ_c', point.xiC, 'depth scale of correlations (layers)', 'xiC'],
+    ['σ_w² crit.', critical, 'σ_w² on the critical line at this σ_b²', 'criticalSw2'],
+  ];
+
+  return (
+    <section className="panel readout" aria-labelledby="readout-title">
+      <h2 id="readout-title">Mean-field theory at this point</h2>
+      <p className={`phase-badge phase-${point.phase}`} data-testid="phase">
+        {point.phase}
+      </p>
+      <table className="numbers">
+        <tbody>
+          {rows.map(([symbol, value, meaning, id]) => (
+            <tr key={id} title={meaning}>
+              <th scope="row">{symbol}</th>
+              <td data-testid={`readout-${id}`}>{formatQuantity(value)}</td>
+              <td className="meaning">{meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="verdict" data-testid="trainability">
+        {L <= depthLimit
+          ? `Depth L = ${L} is within the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers.`
+          : `Depth L = ${L} exceeds the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers: expect training to fail.`}
+      </p>
+      <h3>Jacobian JJᵀ at depth L = {L} (infinite width, input at q*)</h3>
+      <table className="numbers jacobian">
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">Gaussian</th>
+            <th scope="col">orthogonal</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">mean of σ²</th>
+            <td>{formatQuantity(jacobian.gaussian.meanSq)}</td>
+            <td>{formatQuantity(jacobian.orthogonal.meanSq)}</td>
+          </tr>
+          <tr>
+            <th scope="row">variance of σ²</th>
+            <td data-testid="variance-gaussian">{formatQuantity(jacobian.gaussian.variance)}</td>
+            <td data-testid="variance-orthogonal">{formatQuantity(jacobian.orthogonal.variance)}</td>
+          </tr>
+          {sMax && (
+            <tr>
+              <th scope="row">s²_max</th>
+              <td>{formatQuantity(sMax.gaussian)}</td>
+              <td>{formatQuantity(sMax.orthogonal)}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+import {
+  DEFAULT_CONFIG,
+  PARAMS,
+  normalizeNumber,
+  type Fix,
+  type LabConfig,
+  type ParamKey,
+} from '../config/index.ts';
+
+/** A message the user must see and may dismiss: what was changed in their link, and why. */
+export interface Notice {
+  readonly title: string;
+  readonly fixes: readonly Fix[];
+}
+
+export interface LabState {
+  readonly config: LabConfig;
+  readonly notice: Notice | null;
+  /** Sets parameters; numbers are clamped and rounded by the schema, so the store never holds a bad value. */
+  readonly update: (values: Partial<LabConfig>) => void;
+  /** Replaces the whole configuration, e.g. from a link; a notice lists what was fixed on the way. */
+  readonly load: (config: LabConfig, fixes: readonly Fix[]) => void;
+  readonly dismissNotice: () => void;
+}
+
+function sanitize(values: Partial<LabConfig>): Partial<LabConfig> {
+  const clean: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const param = PARAMS[key as ParamKey];
+    if (param === undefined) continue;
+    if (param.kind === 'number') {
+      if (typeof value === 'number' && Number.isFinite(value)) clean[key] = normalizeNumber(param, value);
+    } else if (param.choices.some((c) => c.value === value)) {
+      clean[key] = value;
+    }
+  }
+  return clean as Partial<LabConfig>;
+}
+
+export const useLab = create<LabState>()((set) => ({
+  config: DEFAULT_CONFIG,
+  notice: null,
+  update: (values) => set((state) => ({ config: { ...state.config, ...sanitize(values) } })),
+  load: (config, fixes) =>
+    set({
+      config,
+      notice: fixes.length > 0 ? { title: 'Some values in this link were changed', fixes } : null,
+    }),
+  dismissNotice: () => set({ notice: null }),
+}));

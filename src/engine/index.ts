@@ -1,0 +1,23 @@
+/** The training engine: stacked Gaussian/orthogonal twins on tfjs-core, no DOM, no fs. */
+export {
+  createExperiment,
+  planRuns,
+  type EvalResult,
+  type Experiment,
+  type ExperimentInfo,
+  type ExperimentOptions,
+  type RunInfo,
+  type RunStatus,
+  type StepResult,
+} from './experiment.ts';
+export { UnitDrawCache, sharedDrawCache, type LayerKey } from './drawCache.ts';
+export { haarFactor, householderQr, formQ } from './haar.ts';
+export { layerScaling, initialLayer, type InitKind, type LayerScaling } from './init.ts';
+export { inputScaling, type InputScaling } from './inputScaling.ts';
+export { RandomStream, type StreamKeyPart } from './random.ts';
+export { StackedModel } from './model.ts';
+export { MaskedOptimizer, type OptimizerId } from './optimizer.ts';
+export type { ByteSource, Dataset, Task } from './data/dataset.ts';
+export { MNIST_MANIFEST, fetchByteSource, loadMnist, mnistDataset, type MnistData } from './data/mnist.ts';
+export { DEFAULT_TEACHER, teacherDataset, type TeacherOptions } from './data/teacher.ts';
+export { SAMPLING_NOTE, reportToCsv, runHeadless, type HeadlessReport, type RunRecord } from './headless.ts';

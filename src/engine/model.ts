@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationId } from '../theory/index.ts';
+import { activationDerivative, applyActivation } from './activation.ts';
+import type { LayerScaling } from './init.ts';
+import { variableFrom } from './variables.ts';
+
+/** One weight matrix of all runs at once. */
+export interface StackedLayer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** [R, fanIn, fanOut] */
+  readonly weights: tf.Variable<tf.Rank.R3>;
+  /** [R, 1, fanOut] */
+  readonly biases: tf.Variable<tf.Rank.R3>;
+  readonly scaling: LayerScaling;
+}
+
+/** Per-run initial parameters of one layer, concatenated over runs by the model. */
+export interface LayerInit {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** Forward gains; they depend on the parameterization only, so one serves every run. */
+  readonly scaling: LayerScaling;
+  /** One row-major [fanIn, fanOut] array per run. */
+  readonly weights: readonly Float32Array[];
+  readonly biases: readonly Float32Array[];
+}
+
+/** What the backward pass needs from the forward pass. */
+export interface ForwardPass {
+  /** [R, B, n_out] */
+  readonly output: tf.Tensor3D;
+  /** Input of every layer ([R, B, fanIn]). */
+  readonly layerInputs: readonly tf.Tensor3D[];
+  /** Pre-activation h^l of every hidden layer ([R, B, N]). */
+  readonly preActivations: readonly tf.Tensor3D[];
+}
+
+/**
+ * R networks n0 → N → … → N → n_out as one tensor program: every layer is a batched matMul over
+ * the run axis, so R runs cost R times the FLOPs but the same number of kernel dispatches as one.
+ * Hidden layers apply φ; the readout is linear.
+ *
+ * Back-propagation is written out rather than taken from tfjs autodiff: it is a few batched
+ * matMuls, it keeps exactly the tensors it needs, and it does not depend on tfjs-core's gradient
+ * registry (whose ESM-only registration file does not load in plain Node).
+ */
+export class StackedModel {
+  readonly layers: readonly StackedLayer[];
+
+  constructor(
+    readonly runCount: number,
+    readonly activation: ActivationId,
+    inits: readonly LayerInit[],
+  ) {
+    this.layers = inits.map((init) => ({
+      fanIn: init.fanIn,
+      fanOut: init.fanOut,
+      scaling: init.scaling,
+      weights: variableFrom(tf.tensor3d(concat(init.weights), [runCount, init.fanIn, init.fanOut])),
+      biases: variableFrom(tf.tensor3d(concat(init.biases), [runCount, 1, init.fanOut])),
+    }));
+  }
+
+  get inputSize(): number {
+    return this.layers[0]!.fanIn;
+  }
+
+  get outputSize(): number {
+    return this.layers[this.layers.length - 1]!.fanOut;
+  }
+
+  /** Weights and biases of every layer, in the order `backward` returns their gradients. */
+  get parameters(): tf.Variable[] {
+    return this.layers.flatMap((layer) => [layer.weights, layer.biases]);
+  }
+
+  /** Parameters of one run (weights and biases). */
+  get parameterCount(): number {
+    return this.layers.reduce((sum, l) => sum + l.fanIn * l.fanOut + l.fanOut, 0);
+  }
+
+  /** Forward pass for inputs shared by all runs ([B, n0]); call inside tf.tidy. */
+  forward(x: tf.Tensor2D): ForwardPass {
+    const batch = x.shape[0];
+    let activity = tf.broadcastTo(x, [this.runCount, batch, this.inputSize]) as tf.Tensor3D;
+    const layerInputs: tf.Tensor3D[] = [];
+    const preActivations: tf.Tensor3D[] = [];
+    const last = this.layers.length - 1;
+    this.layers.forEach((layer, index) => {
+      layerInputs.push(activity);
+      const h = preActivation(activity, layer);
+      if (index === last) {
+        activity = h;
+        return;
+      }
+      preActivations.push(h);
+      activity = applyActivation(this.activation, h) as tf.Tensor3D;
+    });
+    return { output: activity, layerInputs, preActivations };
+  }
+
+  /**
+   * Gradients of Σ_r loss_r with respect to `parameters`, given ∂loss/∂output ([R, B, n_out]).
+   * Every op acts within one run's slice, so each run gets exactly its own gradient.
+   */
+  backward(pass: ForwardPass, outputGradient: tf.Tensor3D): tf.Tensor[] {
+    const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * this.layers.length);
+    let delta = outputGradient;
+    for (let index = this.layers.length - 1; index >= 0; index--) {
+      const layer = this.layers[index]!;
+      const { weightGain, biasGain } = layer.scaling;
+      const input = pass.layerInputs[index]!;
+      grads[2 * index] = scale(tf.matMul(input, delta, true, false), weightGain);
+      grads[2 * index + 1] = scale(tf.sum(delta, 1, true), biasGain);
+      if (index === 0) break;
+      // δ^{l−1} = (g δ^l Wᵀ) ⊙ φ′(h^{l−1}); the layer's input is φ(h^{l−1}).
+      const back = scale(tf.matMul(delta, layer.weights, false, true), weightGain);
+      const slope = activationDerivative(this.activation, pass.preActivations[index - 1]!, input);
+      delta = (slope ? tf.mul(back, slope) : back) as tf.Tensor3D;
+    }
+    return grads;
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) {
+      layer.weights.dispose();
+      layer.biases.dispose();
+    }
+  }
+}
+
+function scale<T extends tf.Tensor>(t: T, factor: number): T {
+  return factor === 1 ? t : tf.mul(t, factor);
+}
+
+function preActivation(x: tf.Tensor3D, layer: StackedLayer): tf.Tensor3D {
+  const { weightGain, biasGain } = layer.scaling;
+  return tf.add(scale(tf.matMul(x, layer.weights), weightGain), scale(layer.biases, biasGain));
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

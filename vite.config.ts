@@ -12,5 +12,13 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-  build: { target: 'es2022', sourcemap: true },
+  // Not minified: tfjs-backend-wasm builds its pthread workers from the source text of its own
+  // functions, and minified names break them ("e is not defined"; tfjs#4107), which would cost
+  // the WASM backend its threads.
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    minify: false,
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
 });

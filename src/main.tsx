@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startUrlSync } from './state/urlSync.ts';
 import { App } from './ui/App.tsx';
+import { startTrainingClient } from './worker/trainingClient.ts';
 import './ui/styles.css';
 
 startUrlSync();
+startTrainingClient();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

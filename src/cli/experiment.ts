@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { fileByteSource } from '../engine/data/fileByteSource.ts';
 import { reportToCsv, runHeadless } from '../engine/index.ts';
 import { UsageError, runCli, toJson, type CliFlag } from './args.ts';
+import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
 
 const FLAGS: readonly CliFlag[] = [
   { name: 'config', help: 'a link’s query string, e.g. "?act=tanh&L=20&init=both"; flags override it' },
@@ -17,7 +16,6 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'out', help: 'write the result to this file instead of stdout' },
 ];
 
-const BACKENDS = ['cpu', 'wasm'] as const;
 const FORMATS = ['json', 'csv'] as const;
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data');
 
@@ -36,27 +34,16 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, choices:
   return raw as T;
 }
 
-async function selectBackend(name: (typeof BACKENDS)[number]): Promise<void> {
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the .wasm files are read from the installed package, never fetched.
-    const dist = dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm')));
-    wasm.setWasmPaths(`${dist}/`);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialize`);
-  await tf.ready();
-}
-
 runCli('experiment', FLAGS, ({ config, values }) => {
   const steps = config.steps;
   const every = positiveInteger('every', values.get('every'), Math.max(1, Math.floor(steps / 20)));
   const evalExamples = positiveInteger('eval', values.get('eval'), 1000);
-  const backend = oneOf('backend', values.get('backend'), BACKENDS);
+  const backend = oneOf('backend', values.get('backend'), NODE_BACKENDS);
   const format = oneOf('format', values.get('format'), FORMATS);
   const out = values.get('out');
 
   const main = async (): Promise<void> => {
-    await selectBackend(backend);
+    await selectNodeBackend(backend);
     const started = performance.now();
     const report = await runHeadless(config, {
       steps,

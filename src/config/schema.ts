@@ -6,7 +6,7 @@
  */
 
 /** 'meanField' parameters drive the theory panels; the rest configure the trained networks. */
-export type ParamGroup = 'meanField' | 'network' | 'training' | 'view';
+export type ParamGroup = 'meanField' | 'network' | 'training' | 'view' | 'runtime';
 
 interface ParamBase {
   /** Short key used in the URL and on the CLI. */
@@ -261,6 +261,56 @@ export const PARAMS = {
     choices: [
       ['log', 'log'],
       ['linear', 'linear'],
+    ],
+  }),
+  lm: choice({
+    urlKey: 'lm',
+    label: 'curve shows',
+    help: 'Metric drawn on the training panel.',
+    group: 'view',
+    default: 'train',
+    choices: [
+      ['train', 'training loss'],
+      ['test', 'test loss'],
+      ['acc', 'test accuracy'],
+    ],
+  }),
+  ly: choice({
+    urlKey: 'ly',
+    label: 'y axis',
+    help: 'Scale of the training panel’s y axis.',
+    group: 'view',
+    default: 'log',
+    choices: [
+      ['log', 'log'],
+      ['linear', 'linear'],
+    ],
+  }),
+  thr: number({
+    urlKey: 'thr',
+    label: 'threshold',
+    help: 'Target in the units of the shown metric; τ is the first step each init reaches it (≤ for losses, ≥ for accuracy).',
+    group: 'view',
+    min: 0,
+    max: 10,
+    default: 0.5,
+    integer: false,
+    scale: 'linear',
+    digits: 3,
+    unit: '',
+  }),
+  backend: choice({
+    urlKey: 'backend',
+    label: 'backend',
+    help: 'tfjs backend for training; auto tries WebGPU, then WebGL, WASM and CPU.',
+    group: 'runtime',
+    default: 'auto',
+    choices: [
+      ['auto', 'auto'],
+      ['webgpu', 'WebGPU'],
+      ['webgl', 'WebGL'],
+      ['wasm', 'WASM'],
+      ['cpu', 'CPU'],
     ],
   }),
 } as const;

@@ -1,8 +1,10 @@
+import { LossPanel } from '../panels/loss/LossPanel.tsx';
 import { PhaseDiagramPanel } from '../panels/phaseDiagram/PhaseDiagramPanel.tsx';
 import { TheoryReadout } from '../panels/TheoryReadout.tsx';
 import { ControlPanel } from './ControlPanel.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { TrainingBar } from './TrainingBar.tsx';
 
 export function App() {
   return (
@@ -12,6 +14,10 @@ export function App() {
       <main className="layout">
         <ControlPanel />
         <PhaseDiagramPanel />
+        <section className="training-area" aria-label="Training">
+          <TrainingBar />
+          <LossPanel />
+        </section>
         <TheoryReadout />
       </main>
     </div>

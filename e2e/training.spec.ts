@@ -1,0 +1,107 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Small enough to train quickly on SwiftShader's CPU-emulated WebGPU. */
+const SMALL = 'v=1&act=tanh&sw2=1.05&sb2=2.01e-5&L=3&N=16&data=teacher&seeds=2&bs=32&steps=40&lr=0.05';
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
+}
+
+async function expectCurvesFor(page: Page) {
+  for (const init of ['gaussian', 'orthogonal']) {
+    await expect
+      .poll(async () => Number(await page.getByTestId(`loss-curve-${init}`).getAttribute('data-points')), {
+        timeout: 90_000,
+      })
+      .toBeGreaterThan(5);
+  }
+}
+
+test('a small training on WebGPU shows curves for both inits', async ({ page }) => {
+  test.setTimeout(150_000);
+  const problems = watchConsole(page);
+  await page.goto(`/?${SMALL}`);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu', {
+    timeout: 60_000,
+  });
+  await expectCurvesFor(page);
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'done', {
+    timeout: 90_000,
+  });
+  await expect(page.getByTestId('training-progress')).toContainText('40 / 40');
+  expect(problems).toEqual([]);
+});
+
+test('with backend=wasm it trains too, and pause, step and reset work', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(`/?${SMALL.replace('steps=40', 'steps=400')}&backend=wasm`);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm', {
+    timeout: 60_000,
+  });
+  await expectCurvesFor(page);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'paused');
+  const progress = page.getByTestId('training-progress').locator('strong');
+  const paused = Number(await progress.textContent());
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(progress).toHaveText(String(paused + 1));
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(progress).toHaveText('0');
+});
+
+test('a configuration change resets the runs at once, even mid-training', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(`/?${SMALL.replace('steps=40', 'steps=5000')}&backend=wasm`);
+  await expectCurvesFor(page);
+  const progress = page.getByTestId('training-progress');
+  const before = Number(await progress.getAttribute('data-generation'));
+  const stepsBefore = Number(await progress.locator('strong').textContent());
+  expect(stepsBefore).toBeGreaterThan(0);
+  const entry = page.getByRole('spinbutton', { name: 'σ_w²' });
+  await entry.fill('1.5');
+  await entry.press('Enter');
+  // The runs are replaced by new ones from the same seed: a new generation, counting from 0 again.
+  await expect(progress).toHaveAttribute('data-generation', String(before + 1), { timeout: 1000 });
+  await expect
+    .poll(async () => Number(await progress.locator('strong').textContent()))
+    .toBeLessThan(stepsBefore + 50);
+  await expectCurvesFor(page);
+});
+
+test('a chaotic network with a large learning rate is marked diverged and nothing crashes', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const problems = watchConsole(page);
+  await page.goto('/?v=1&act=relu&sw2=4&sb2=0.1&L=12&N=16&data=teacher&seeds=1&lr=10&steps=30&backend=wasm');
+  await expect(page.getByTestId('diverged-mark').first()).toBeAttached({ timeout: 90_000 });
+  await expect(page.getByTestId('loss-panel')).toContainText('diverged at step');
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'done', {
+    timeout: 90_000,
+  });
+  expect(problems).toEqual([]);
+});
+
+test('training never blocks the page: no main-thread task over 50 ms', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`/?${SMALL.replace('steps=40', 'steps=300')}&backend=wasm`);
+  await expectCurvesFor(page);
+  // Start measuring once the page has loaded and the first curves are up; then train for a while.
+  await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
+  await page.waitForTimeout(4000);
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  expect(await page.getByTestId('training-progress').getAttribute('data-state')).toMatch(/running|done/);
+  expect(longTasks.filter((d) => d > 50)).toEqual([]);
+});

@@ -1,0 +1,121 @@
+import { create } from 'zustand';
+import type { ExperimentInfo, RunInfo } from '../engine/index.ts';
+import type {
+  BackendAttempt,
+  BackendName,
+  TrainingEvent,
+  TrainingState,
+} from '../worker/trainingProtocol.ts';
+import { Series } from './series.ts';
+
+/** Everything measured for one run, appended as the worker reports it. */
+export interface RunTrace {
+  readonly run: RunInfo;
+  readonly train: Series;
+  readonly testLoss: Series;
+  /** Empty for regression tasks. */
+  readonly testAccuracy: Series;
+  diverged: { readonly step: number; readonly lastFiniteStep: number | null } | null;
+}
+
+export interface BackendStatus {
+  readonly active: BackendName;
+  readonly adapter: string;
+  readonly attempts: readonly BackendAttempt[];
+  readonly crossOriginIsolated: boolean;
+}
+
+export interface TrainingView {
+  /** The configuration the traces belong to; events of older ones are dropped. */
+  readonly generation: number;
+  readonly state: TrainingState | 'starting';
+  readonly stepsDone: number;
+  readonly backend: BackendStatus | null;
+  readonly info: ExperimentInfo | null;
+  readonly runs: readonly RunTrace[];
+  /** Bumped whenever a trace grows, so panels redraw without copying the series. */
+  readonly revision: number;
+  /** A configuration the engine refused, or a worker that failed (then `fatal`). */
+  readonly error: { readonly message: string; readonly fatal: boolean } | null;
+}
+
+export const useTraining = create<TrainingView>()(() => ({
+  generation: 0,
+  state: 'starting',
+  stepsDone: 0,
+  backend: null,
+  info: null,
+  runs: [],
+  revision: 0,
+  error: null,
+}));
+
+/** Folds one worker event into the view; pure apart from appending to the current traces. */
+export function applyTrainingEvent(event: TrainingEvent): void {
+  const view = useTraining.getState();
+  if ('generation' in event && event.generation !== null && event.generation !== view.generation) return;
+  switch (event.type) {
+    case 'backend':
+      useTraining.setState({ backend: event });
+      return;
+    case 'built':
+      useTraining.setState({
+        info: event.info,
+        runs: event.runs.map((run) => ({
+          run,
+          train: new Series(),
+          testLoss: new Series(),
+          testAccuracy: new Series(),
+          diverged: null,
+        })),
+        revision: view.revision + 1,
+        error: null,
+      });
+      return;
+    case 'progress': {
+      const count = view.runs.length;
+      event.steps.forEach((step, i) => {
+        for (let r = 0; r < count; r++) view.runs[r]!.train.push(step, event.losses[i * count + r]!);
+      });
+      useTraining.setState({
+        revision: view.revision + 1,
+        stepsDone: event.steps[event.steps.length - 1] ?? view.stepsDone,
+      });
+      return;
+    }
+    case 'evaluation':
+      view.runs.forEach((trace, r) => {
+        trace.testLoss.push(event.step, event.loss[r]!);
+        if (event.accuracy) trace.testAccuracy.push(event.step, event.accuracy[r]!);
+      });
+      useTraining.setState({ revision: view.revision + 1 });
+      return;
+    case 'diverged': {
+      const trace = view.runs[event.runId];
+      if (trace) trace.diverged = { step: event.step, lastFiniteStep: event.lastFiniteStep };
+      useTraining.setState({ revision: view.revision + 1 });
+      return;
+    }
+    case 'state':
+      useTraining.setState({ state: event.state, stepsDone: event.stepsDone });
+      return;
+    case 'error':
+      useTraining.setState({ error: { message: event.message, fatal: event.generation === null } });
+      return;
+  }
+}
+
+/** Starts a new generation: the traces of the old configuration are dropped at once. */
+export function beginGeneration(): number {
+  const generation = useTraining.getState().generation + 1;
+  useTraining.setState((s) => ({
+    generation,
+    state: 'building',
+    stepsDone: 0,
+    runs: [],
+    info: null,
+    revision: s.revision + 1,
+    error: null,
+  }));
+  return generation;
+}

@@ -1,0 +1,54 @@
+/// <reference lib="webworker" />
+import { createExperiment, fetchByteSource, type ByteSource } from '../engine/index.ts';
+import { selectBackend } from './backends.ts';
+import { TrainingLoop } from './trainingLoop.ts';
+import type { TrainingEvent, TrainingRequest } from './trainingProtocol.ts';
+
+/** The training worker: picks a backend, then hands every request to the loop. */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: TrainingEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
+
+let dataSource: ByteSource | null = null;
+const loop = new TrainingLoop(post, (config) =>
+  createExperiment(config, { dataSource: dataSource ?? undefined }),
+);
+let ready: Promise<void> | null = null;
+
+scope.onmessage = (event: MessageEvent<TrainingRequest>) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'init':
+      dataSource = fetchByteSource(request.dataUrl);
+      ready = selectBackend(request.backend).then(
+        (selected) =>
+          post({
+            type: 'backend',
+            active: selected.active,
+            adapter: selected.adapter,
+            attempts: selected.attempts,
+            crossOriginIsolated: scope.crossOriginIsolated,
+          }),
+        (error: unknown) => {
+          post({
+            type: 'error',
+            generation: null,
+            message: error instanceof Error ? error.message : String(error),
+          });
+          throw error;
+        },
+      );
+      return;
+    case 'configure':
+      void ready?.then(() => loop.configure(request.generation, request.config, request.autostart));
+      return;
+    case 'start':
+      void ready?.then(() => loop.start());
+      return;
+    case 'pause':
+      loop.pause();
+      return;
+    case 'step':
+      void ready?.then(() => loop.step());
+      return;
+  }
+};

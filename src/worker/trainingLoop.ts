@@ -1,0 +1,213 @@
+import type { LabConfig } from '../config/index.ts';
+import type { Experiment } from '../engine/index.ts';
+import type { TrainingEvent, TrainingState } from './trainingProtocol.ts';
+
+/** At most 20 progress messages a second reach the page. */
+const FLUSH_INTERVAL_MS = 50;
+/** Held-out evaluations per training run: often enough for a curve, cheap enough not to slow training. */
+const EVALUATIONS_PER_RUN = 50;
+
+export type Post = (event: TrainingEvent, transfer?: Transferable[]) => void;
+export type BuildExperiment = (config: LabConfig) => Promise<Experiment>;
+
+/** Steps between held-out evaluations for a run of `steps` steps. */
+export function evaluationInterval(steps: number): number {
+  return Math.max(1, Math.ceil(steps / EVALUATIONS_PER_RUN));
+}
+
+/** Lets queued messages (pause, a new configuration) in between steps, without timer clamping. */
+function yieldToEvents(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Drives one experiment at a time for the worker. Every operation goes through one queue, so a new
+ * configuration waits only for the step in flight, then disposes the old runs and builds the new.
+ * Events carry the generation of the configuration they belong to; the page drops stale ones.
+ */
+export class TrainingLoop {
+  private experiment: Experiment | null = null;
+  private config: LabConfig | null = null;
+  private generation = 0;
+  private state: TrainingState = 'building';
+  private running = false;
+  private queue: Promise<void> = Promise.resolve();
+  private pendingSteps: number[] = [];
+  private pendingLosses: number[] = [];
+  private lastFlush = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly build: BuildExperiment,
+  ) {}
+
+  configure(generation: number, config: LabConfig, autostart: boolean): Promise<void> {
+    this.generation = generation;
+    this.running = false;
+    return this.enqueue(async () => {
+      if (generation !== this.generation) return; // a newer configuration is queued behind us
+      this.experiment?.dispose();
+      this.experiment = null;
+      this.pendingSteps = [];
+      this.pendingLosses = [];
+      this.setState('building');
+      let experiment: Experiment;
+      try {
+        experiment = await this.build(config);
+      } catch (error) {
+        this.post({ type: 'error', generation, message: messageOf(error) });
+        return;
+      }
+      if (generation !== this.generation) {
+        experiment.dispose();
+        return;
+      }
+      this.experiment = experiment;
+      this.config = config;
+      this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
+      await this.evaluate();
+      this.setState('ready');
+      if (autostart) this.start();
+    });
+  }
+
+  start(): void {
+    if (!this.experiment || this.running || this.state === 'done') return;
+    this.running = true;
+    this.setState('running');
+    void this.enqueue(() => this.runWhileRunning());
+  }
+
+  pause(): void {
+    if (!this.running) return;
+    this.running = false;
+    void this.enqueue(async () => {
+      this.flush();
+      if (this.state === 'running') this.setState('paused');
+    });
+  }
+
+  step(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (!this.experiment || this.state === 'done') return;
+      await this.trainOneStep();
+      this.flush();
+      this.setState(this.isFinished() ? 'done' : 'paused');
+    });
+  }
+
+  /** Resolves when everything queued so far has run (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  dispose(): void {
+    this.running = false;
+    void this.enqueue(async () => {
+      this.experiment?.dispose();
+      this.experiment = null;
+    });
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(operation).catch((error: unknown) => {
+      this.running = false;
+      this.post({ type: 'error', generation: this.generation, message: messageOf(error) });
+    });
+    return this.queue;
+  }
+
+  /** Trains in slices of one step, yielding between them, until paused, reconfigured or done. */
+  private async runWhileRunning(): Promise<void> {
+    const generation = this.generation;
+    while (this.running && generation === this.generation && !this.isFinished()) {
+      await this.trainOneStep();
+      if (performance.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
+      await yieldToEvents();
+    }
+    if (generation !== this.generation) return;
+    this.flush();
+    if (this.isFinished()) {
+      this.running = false;
+      this.setState('done');
+    }
+  }
+
+  private async trainOneStep(): Promise<void> {
+    const experiment = this.experiment!;
+    const result = await experiment.step();
+    this.pendingSteps.push(result.step);
+    for (const loss of result.loss) this.pendingLosses.push(loss);
+    if (result.newlyDiverged.length > 0) {
+      const statuses = experiment.status();
+      for (const runId of result.newlyDiverged) {
+        const status = statuses[runId]!;
+        this.post({
+          type: 'diverged',
+          generation: this.generation,
+          runId,
+          step: status.divergedAtStep ?? result.step,
+          lastFiniteStep: status.lastFiniteStep,
+        });
+      }
+    }
+    const interval = evaluationInterval(this.config!.steps);
+    if (result.step % interval === 0 || result.step === this.config!.steps) {
+      this.flush();
+      await this.evaluate();
+    }
+  }
+
+  private async evaluate(): Promise<void> {
+    const evaluation = await this.experiment!.evaluate();
+    const event: TrainingEvent = {
+      type: 'evaluation',
+      generation: this.generation,
+      step: evaluation.step,
+      loss: evaluation.loss,
+      accuracy: evaluation.accuracy,
+    };
+    const transfer = [evaluation.loss.buffer, evaluation.accuracy?.buffer].filter((b) => b !== undefined);
+    this.post(event, transfer as Transferable[]);
+  }
+
+  private flush(): void {
+    this.lastFlush = performance.now();
+    if (this.pendingSteps.length === 0) return;
+    const steps = Float64Array.from(this.pendingSteps);
+    const losses = Float32Array.from(this.pendingLosses);
+    this.pendingSteps = [];
+    this.pendingLosses = [];
+    this.post({ type: 'progress', generation: this.generation, steps, losses }, [
+      steps.buffer,
+      losses.buffer,
+    ]);
+  }
+
+  private isFinished(): boolean {
+    return this.experiment !== null && this.config !== null && this.experiment.stepsDone >= this.config.steps;
+  }
+
+  private setState(state: TrainingState): void {
+    this.state = state;
+    this.post({
+      type: 'state',
+      generation: this.generation,
+      state,
+      stepsDone: this.experiment?.stepsDone ?? 0,
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,73 @@
+import type { LabConfig } from '../config/index.ts';
+import type { ExperimentInfo, RunInfo } from '../engine/index.ts';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = BackendName | 'auto';
+
+/** One backend tried at start-up: usable only if its small training step gave the right numbers. */
+export interface BackendAttempt {
+  readonly backend: BackendName;
+  readonly ok: boolean;
+  /** Why it was not used (missing API, failed init, wrong numbers); absent when it was. */
+  readonly reason?: string;
+}
+
+export type TrainingState = 'building' | 'ready' | 'running' | 'paused' | 'done';
+
+/** Requests to the training worker. `generation` numbers each configuration; events carry it back. */
+export type TrainingRequest =
+  | { readonly type: 'init'; readonly backend: BackendChoice; readonly dataUrl: string }
+  | {
+      readonly type: 'configure';
+      readonly generation: number;
+      readonly config: LabConfig;
+      readonly autostart: boolean;
+    }
+  | { readonly type: 'start' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'step' };
+
+export type TrainingEvent =
+  | {
+      readonly type: 'backend';
+      readonly active: BackendName;
+      readonly adapter: string;
+      readonly attempts: readonly BackendAttempt[];
+      readonly crossOriginIsolated: boolean;
+    }
+  | {
+      readonly type: 'built';
+      readonly generation: number;
+      readonly runs: readonly RunInfo[];
+      readonly info: ExperimentInfo;
+    }
+  | {
+      readonly type: 'progress';
+      readonly generation: number;
+      /** Steps covered by this message, in order. */
+      readonly steps: Float64Array;
+      /** Training loss, step-major: losses[i * runCount + r] is run r at steps[i]. */
+      readonly losses: Float32Array;
+    }
+  | {
+      readonly type: 'evaluation';
+      readonly generation: number;
+      readonly step: number;
+      readonly loss: Float32Array;
+      readonly accuracy: Float32Array | null;
+    }
+  | {
+      readonly type: 'diverged';
+      readonly generation: number;
+      readonly runId: number;
+      readonly step: number;
+      readonly lastFiniteStep: number | null;
+    }
+  | {
+      readonly type: 'state';
+      readonly generation: number;
+      readonly state: TrainingState;
+      readonly stepsDone: number;
+    }
+  | { readonly type: 'error'; readonly generation: number | null; readonly message: string };

@@ -105,3 +105,22 @@ test('training never blocks the page: no main-thread task over 50 ms', async ({ 
   expect(await page.getByTestId('training-progress').getAttribute('data-state')).toMatch(/running|done/);
   expect(longTasks.filter((d) => d > 50)).toEqual([]);
 });
+
+test('runs too large for memory are refused with the nearest size that fits', async ({ page }) => {
+  const problems = watchConsole(page);
+  await page.goto('/?v=1&L=1000&N=2048&seeds=8&backend=cpu');
+  await expect(page.getByRole('alert').filter({ hasText: 'the lab allows' })).toContainText(
+    /widest that fits is N = \d+/,
+    { timeout: 60_000 },
+  );
+  await expect(page.getByTestId('cost')).toContainText('MB of tensors');
+  // The lab keeps working: a feasible size trains.
+  await page.getByRole('spinbutton', { name: 'width N' }).fill('16');
+  await page.getByRole('spinbutton', { name: 'width N' }).press('Enter');
+  await page.getByRole('spinbutton', { name: 'depth L' }).fill('2');
+  await page.getByRole('spinbutton', { name: 'depth L' }).press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'the lab allows' })).toHaveCount(0, {
+    timeout: 30_000,
+  });
+  expect(problems).toEqual([]);
+});

@@ -5,19 +5,15 @@ import type { ByteSource, Dataset, Task } from './data/dataset.ts';
 import { loadMnist, mnistDataset } from './data/mnist.ts';
 import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
-import { initialLayer, type InitKind } from './init.ts';
+import { initialLayer } from './init.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
 import { lossGradient, perRunCorrect, perRunLoss } from './loss.ts';
 import { StackedModel, type LayerInit } from './model.ts';
 import { MaskedOptimizer } from './optimizer.ts';
+import { planRuns, type RunInfo } from './runs.ts';
+import { estimateCost, widestFeasibleWidth } from './cost.ts';
 
-export interface RunInfo {
-  /** Index on the run axis of every stacked tensor and result array. */
-  readonly runId: number;
-  readonly init: InitKind;
-  /** Seed of this run's weights: config.seed + its index among the runs of its init. */
-  readonly seed: number;
-}
+export { planRuns, type RunInfo };
 
 export interface RunStatus extends RunInfo {
   readonly diverged: boolean;
@@ -78,6 +74,8 @@ export interface ExperimentOptions {
   /** Held-out examples used by evaluate() (the first ones of the test split); default 1000. */
   readonly evalExamples?: number;
   readonly drawCache?: UnitDrawCache;
+  /** Refuse, before drawing anything, runs whose tensors would need more than this. */
+  readonly memoryBudgetBytes?: number;
   /** Called after each layer's unit draws are ready (orthogonal factors of new shapes take O(N³)). */
   readonly onProgress?: (layersDone: number, layerCount: number) => void;
 }
@@ -100,18 +98,6 @@ export interface Experiment {
 const EVAL_CHUNK = 250;
 const SIGNAL_EXAMPLES = 256;
 
-/** Runs in order: all seeds of the Gaussian init, then all seeds of the orthogonal init. */
-export function planRuns(config: Pick<LabConfig, 'init' | 'seeds' | 'seed'>): RunInfo[] {
-  const inits: InitKind[] = config.init === 'both' ? ['gaussian', 'orthogonal'] : [config.init];
-  return inits.flatMap((init, i) =>
-    Array.from({ length: config.seeds }, (_, s) => ({
-      runId: i * config.seeds + s,
-      init,
-      seed: config.seed + s,
-    })),
-  );
-}
-
 async function resolveDataset(config: LabConfig, options: ExperimentOptions): Promise<Dataset> {
   if (options.dataset) return options.dataset;
   if (config.data === 'teacher') return teacherDataset(config.seed, options.teacher);
@@ -128,6 +114,7 @@ export async function createExperiment(
   config: LabConfig,
   options: ExperimentOptions = {},
 ): Promise<Experiment> {
+  refuseIfTooLarge(config, options.memoryBudgetBytes ?? Infinity);
   const dataset = await resolveDataset(config, options);
   const cache = options.drawCache ?? sharedDrawCache;
   const runs = planRuns(config);
@@ -164,6 +151,19 @@ export async function createExperiment(
   return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, inits);
 }
 
+/** Says what does not fit and the nearest size that does, instead of crashing the backend. */
+function refuseIfTooLarge(config: LabConfig, budgetBytes: number): void {
+  const needed = estimateCost(config).memoryBytes;
+  if (needed <= budgetBytes) return;
+  const gigabytes = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GB`;
+  const width = widestFeasibleWidth(config, budgetBytes);
+  throw new Error(
+    `These runs need ≈ ${gigabytes(needed)} of tensors, more than the ${gigabytes(budgetBytes)} the lab allows: ` +
+      (width >= 2 ? `at depth ${config.L} the widest that fits is N = ${width}` : `reduce the depth`) +
+      ', or use fewer seeds.',
+  );
+}
+
 class StackedExperiment implements Experiment {
   readonly info: ExperimentInfo;
   private readonly model: StackedModel;
@@ -194,15 +194,15 @@ class StackedExperiment implements Experiment {
     this.x = new Float32Array(rows * dataset.inputSize);
     this.y = new Float32Array(rows * dataset.outputSize);
 
-    const weightCount = inits.reduce((n, l) => n + l.fanIn * l.fanOut, 0);
-    const activationFloats = batchSize * (dataset.inputSize + inits.reduce((n, l) => n + 2 * l.fanOut, 0));
-    const parameterCount = this.model.parameterCount;
+    const cost = estimateCost(
+      { ...config, bs: batchSize },
+      { inputSize: dataset.inputSize, outputSize: dataset.outputSize },
+    );
     this.info = {
-      parameterCount,
-      runCount,
-      flopsPerStep: 6 * batchSize * weightCount * runCount,
-      memoryBytes:
-        4 * runCount * (parameterCount * (2 + MaskedOptimizer.slotCount(config.opt)) + activationFloats),
+      parameterCount: cost.parameterCount,
+      runCount: cost.runCount,
+      flopsPerStep: cost.flopsPerStep,
+      memoryBytes: cost.memoryBytes,
       batchSize,
       evalExamples,
       inputScaling: scaling,

@@ -30,6 +30,8 @@ export interface TrainingView {
   readonly generation: number;
   readonly state: TrainingState | 'starting';
   readonly stepsDone: number;
+  /** Layers drawn so far while the runs are built. */
+  readonly building: { readonly layersDone: number; readonly layerCount: number } | null;
   readonly backend: BackendStatus | null;
   readonly info: ExperimentInfo | null;
   readonly runs: readonly RunTrace[];
@@ -43,6 +45,7 @@ export const useTraining = create<TrainingView>()(() => ({
   generation: 0,
   state: 'starting',
   stepsDone: 0,
+  building: null,
   backend: null,
   info: null,
   runs: [],
@@ -58,8 +61,12 @@ export function applyTrainingEvent(event: TrainingEvent): void {
     case 'backend':
       useTraining.setState({ backend: event });
       return;
+    case 'building':
+      useTraining.setState({ building: { layersDone: event.layersDone, layerCount: event.layerCount } });
+      return;
     case 'built':
       useTraining.setState({
+        building: null,
         info: event.info,
         runs: event.runs.map((run) => ({
           run,

@@ -1,30 +1,41 @@
+import { useMemo } from 'react';
+import { estimateCost } from '../engine/index.ts';
+import { useLab } from '../state/store.ts';
 import { useTraining } from '../state/training.ts';
 import { formatQuantity } from './format.ts';
 
-const MB = 1024 * 1024;
+const MB = 2 ** 20;
 
-/** What the current runs cost: parameters, tensor memory and arithmetic per training step. */
+/** What the current runs cost, from the configuration alone, so it follows every slider at once. */
 export function CostReadout() {
-  const info = useTraining((s) => s.info);
-  if (!info) return <p className="cost">Cost: drawing the networks…</p>;
+  const { L, N, bs, opt, init, seeds, seed, data } = useLab((s) => s.config);
+  const cost = useMemo(
+    () => estimateCost({ L, N, bs, opt, init, seeds, seed, data }),
+    [L, N, bs, opt, init, seeds, seed, data],
+  );
+  const scaling = useTraining((s) => s.info?.inputScaling ?? null);
   return (
     <dl className="cost" data-testid="cost">
       <dt>runs</dt>
-      <dd>{info.runCount}</dd>
+      <dd>{cost.runCount}</dd>
       <dt>parameters</dt>
       <dd>
-        {formatQuantity(info.parameterCount, 3)} per run ·{' '}
-        {formatQuantity(info.parameterCount * info.runCount, 3)} in all
+        {formatQuantity(cost.parameterCount, 3)} per run ·{' '}
+        {formatQuantity(cost.parameterCount * cost.runCount, 3)} in all
       </dd>
       <dt>memory</dt>
-      <dd>≈ {formatQuantity(info.memoryBytes / MB, 3)} MB of tensors</dd>
+      <dd>≈ {formatQuantity(cost.memoryBytes / MB, 3)} MB of tensors</dd>
       <dt>work</dt>
-      <dd>{formatQuantity(info.flopsPerStep / 1e9, 3)} GFLOP per step</dd>
-      <dt>inputs</dt>
-      <dd title={info.inputScaling.note}>
-        {info.dataset.name}: q¹ = {formatQuantity(info.inputScaling.q1, 3)}
-        {info.inputScaling.atFixedPoint ? ' = q*' : ' (not at q*)'}
-      </dd>
+      <dd>{formatQuantity(cost.flopsPerStep / 1e9, 3)} GFLOP per step</dd>
+      {scaling && (
+        <>
+          <dt>inputs</dt>
+          <dd title={scaling.note}>
+            q¹ = {formatQuantity(scaling.q1, 3)}
+            {scaling.atFixedPoint ? ' = q*' : ' (not at q*)'}
+          </dd>
+        </>
+      )}
     </dl>
   );
 }

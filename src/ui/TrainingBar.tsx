@@ -16,6 +16,7 @@ export function TrainingBar() {
   const state = useTraining((s) => s.state);
   const stepsDone = useTraining((s) => s.stepsDone);
   const error = useTraining((s) => s.error);
+  const building = useTraining((s) => s.building);
   const generation = useTraining((s) => s.generation);
   const totalSteps = useLab((s) => s.config.steps);
   const running = state === 'running';
@@ -43,6 +44,7 @@ export function TrainingBar() {
         data-generation={generation}
       >
         step <strong>{stepsDone}</strong> / {totalSteps} · {STATE_LABEL[state]}
+        {state === 'building' && building && ` ${building.layersDone} / ${building.layerCount} layers`}
       </span>
       <BackendBadge />
       {error && (

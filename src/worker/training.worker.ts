@@ -9,8 +9,14 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: TrainingEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
 
 let dataSource: ByteSource | null = null;
-const loop = new TrainingLoop(post, (config) =>
-  createExperiment(config, { dataSource: dataSource ?? undefined }),
+/** Larger runs are refused with the nearest size that fits, before the backend runs out of memory. */
+const MEMORY_BUDGET_BYTES = 1.5 * 2 ** 30;
+const loop = new TrainingLoop(post, (config, onProgress) =>
+  createExperiment(config, {
+    dataSource: dataSource ?? undefined,
+    memoryBudgetBytes: MEMORY_BUDGET_BYTES,
+    onProgress,
+  }),
 );
 let ready: Promise<void> | null = null;
 

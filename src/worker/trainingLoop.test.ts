@@ -21,7 +21,7 @@ function recorder() {
   const events: TrainingEvent[] = [];
   const loop = new TrainingLoop(
     (event) => events.push(event),
-    (config) => createExperiment(config, { evalExamples: 32 }),
+    (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
   );
   const until = async (predicate: (e: TrainingEvent) => boolean, timeoutMs = 20_000) => {
     const start = Date.now();

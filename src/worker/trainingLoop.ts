@@ -8,7 +8,11 @@ const FLUSH_INTERVAL_MS = 50;
 const EVALUATIONS_PER_RUN = 50;
 
 export type Post = (event: TrainingEvent, transfer?: Transferable[]) => void;
-export type BuildExperiment = (config: LabConfig) => Promise<Experiment>;
+/** Builds the runs; `progress` reports layers drawn so far (new shapes draw O(N³) Haar factors). */
+export type BuildExperiment = (
+  config: LabConfig,
+  progress: (layersDone: number, layerCount: number) => void,
+) => Promise<Experiment>;
 
 /** Steps between held-out evaluations for a run of `steps` steps. */
 export function evaluationInterval(steps: number): number {
@@ -61,7 +65,9 @@ export class TrainingLoop {
       this.setState('building');
       let experiment: Experiment;
       try {
-        experiment = await this.build(config);
+        experiment = await this.build(config, (layersDone, layerCount) =>
+          this.post({ type: 'building', generation, layersDone, layerCount }),
+        );
       } catch (error) {
         this.post({ type: 'error', generation, message: messageOf(error) });
         return;

@@ -30,6 +30,12 @@ export type TrainingRequest =
 
 export type TrainingEvent =
   | {
+      readonly type: 'building';
+      readonly generation: number;
+      readonly layersDone: number;
+      readonly layerCount: number;
+    }
+  | {
       readonly type: 'backend';
       readonly active: BackendName;
       readonly adapter: string;

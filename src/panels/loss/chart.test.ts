@@ -48,7 +48,8 @@ describe('buildLossChart', () => {
     }
     expect(chart.bucketCount).toBe(bucketCount(chart.geometry.innerWidth, true));
     expect(chart.lastStep).toBe(12000);
-    expect(chart.geometry.x.domain()).toEqual([0, 20000]);
+    // 12,000 of 20,000 steps done: the axis has doubled from 64 up to 16,384 steps.
+    expect(chart.geometry.x.domain()).toEqual([0, 16384]);
   });
 
   it('computes τ on the undecimated mean, where a one-step dip counts', () => {
@@ -125,5 +126,18 @@ describe('τ readout', () => {
     );
     const later = buildLossChart({ ...base, runs, threshold: 0.1 });
     expect(tauText(later.curves)).toBe('τ_Gaussian = not reached · τ_orthogonal = not reached');
+  });
+});
+
+describe('visible steps', () => {
+  it('starts at 64 steps, doubles as the curves grow, and stops at the step limit', async () => {
+    const { visibleSteps } = await import('./chart.ts');
+    expect(visibleSteps(2000, 0)).toBe(64);
+    expect(visibleSteps(2000, 60)).toBe(64);
+    expect(visibleSteps(2000, 62)).toBe(128);
+    expect(visibleSteps(2000, 700)).toBe(1024);
+    expect(visibleSteps(2000, 1000)).toBe(2000);
+    expect(visibleSteps(30, 0)).toBe(30);
+    expect(visibleSteps(2000, 2500)).toBe(2500);
   });
 });

@@ -97,7 +97,7 @@ export function buildLossChart(input: ChartInput): LossChart {
     const series = metric.series(trace);
     if (series.length > 0) lastStep = Math.max(lastStep, series.steps[series.length - 1]!);
   }
-  const xMax = Math.max(1, input.totalSteps, lastStep);
+  const xMax = visibleSteps(input.totalSteps, lastStep);
   const buckets = bucketCount(innerWidth, metric.smoothed);
 
   const partial = INIT_ORDER.flatMap((init) => {
@@ -205,4 +205,19 @@ function yScale(
   const lo = Math.min(0, min);
   const hi = max > lo ? max : lo + 1;
   return scaleLinear().domain([lo, hi]).nice();
+}
+
+/** The x axis never starts narrower than this many steps (or the whole run, if shorter). */
+const FIRST_VIEW_STEPS = 64;
+
+/**
+ * The x axis's end: the run's step limit once training gets near it, before that the smallest
+ * doubling of 64 steps that holds the curves with a little room. The early curve fills the panel
+ * instead of hugging the left edge, and the axis changes only log₂(T/64) times per run.
+ */
+export function visibleSteps(totalSteps: number, lastStep: number): number {
+  const limit = Math.max(1, totalSteps, lastStep);
+  let view = FIRST_VIEW_STEPS;
+  while (view < lastStep * 1.05 && view < limit) view *= 2;
+  return Math.min(view, limit);
 }

@@ -1,0 +1,57 @@
+import type { LabConfig } from '../config/schema.ts';
+import { DEFAULT_TEACHER } from './data/teacher.ts';
+import { MaskedOptimizer } from './optimizer.ts';
+import { planRuns } from './runs.ts';
+
+/** MNIST's 28 × 28 pixels and 10 classes; the teacher's input dimension and single output. */
+export function datasetShape(data: LabConfig['data']): { inputSize: number; outputSize: number } {
+  return data === 'mnist'
+    ? { inputSize: 784, outputSize: 10 }
+    : { inputSize: DEFAULT_TEACHER.inputSize, outputSize: 1 };
+}
+
+export interface RunCost {
+  readonly runCount: number;
+  /** Weights and biases of one run. */
+  readonly parameterCount: number;
+  /** 2 × multiply–adds of the matMuls of one step, all runs (backward ≈ 2 × forward). */
+  readonly flopsPerStep: number;
+  /** Parameters, gradients, optimizer state and the activations kept for back-propagation. */
+  readonly memoryBytes: number;
+}
+
+/** What the runs of `config` cost, known before a single weight is drawn. */
+export function estimateCost(
+  config: Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'>,
+  shape = datasetShape(config.data),
+): RunCost {
+  const runCount = planRuns(config).length;
+  const widths = [shape.inputSize, ...Array.from({ length: config.L }, () => config.N), shape.outputSize];
+  let weightCount = 0;
+  let unitCount = 0;
+  for (let l = 1; l < widths.length; l++) {
+    weightCount += widths[l - 1]! * widths[l]!;
+    unitCount += widths[l]!;
+  }
+  const parameterCount = weightCount + unitCount;
+  const activationFloats = config.bs * (shape.inputSize + 2 * unitCount);
+  return {
+    runCount,
+    parameterCount,
+    flopsPerStep: 6 * config.bs * weightCount * runCount,
+    memoryBytes:
+      4 * runCount * (parameterCount * (2 + MaskedOptimizer.slotCount(config.opt)) + activationFloats),
+  };
+}
+
+/** The widest network at this depth whose runs fit in `budgetBytes` (1 if none does). */
+export function widestFeasibleWidth(config: Parameters<typeof estimateCost>[0], budgetBytes: number): number {
+  let lo = 1;
+  let hi = config.N;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (estimateCost({ ...config, N: mid }).memoryBytes <= budgetBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

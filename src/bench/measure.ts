@@ -135,9 +135,26 @@ export async function measureGrid(
   const results: BenchResult[] = [];
   for (const depth of grid.depths) {
     for (const width of grid.widths) {
+      // R runs cost at least about what one run costs, so a slow single run skips the rest unmeasured.
+      let singleSeconds = 0;
       for (const runs of grid.runs) {
         for (const mode of runs === 1 ? (['stacked'] as const) : (['stacked', 'separate'] as const)) {
-          const result = await measureCase({ depth, width, runs }, mode, where, budget);
+          const predicted = runs === 1 ? 0 : singleSeconds * (mode === 'separate' ? runs : 1);
+          const result =
+            predicted > budget.maxSecondsPerStep || !Number.isFinite(predicted)
+              ? {
+                  ...where,
+                  depth,
+                  width,
+                  runs,
+                  mode,
+                  msPerStep: null,
+                  gflops: null,
+                  stepsTimed: 0,
+                  skipped: 'one run is already over budget',
+                }
+              : await measureCase({ depth, width, runs }, mode, where, budget);
+          if (runs === 1) singleSeconds = result.msPerStep === null ? Infinity : result.msPerStep / 1000;
           results.push(result);
           onResult(result);
         }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Takes screenshots of the built lab at 1280×720 for the README and for looking at panels:
 //   node scripts/screenshot.mjs [out.png] ["?query"] ...   (pairs; defaults to docs/lab.png with the default state)
+// With SCREENSHOT_STEPS=n it waits until the runs have trained n steps (for pictures of live curves).
 // Serves dist/ itself, so run `npm run build` first.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -31,6 +32,17 @@ try {
   for (const { out, query } of shots) {
     await page.goto(`http://127.0.0.1:${port}/${query}`);
     await page.waitForSelector('[data-testid="phase-diagram"][data-status="ready"]');
+    const steps = Number(process.env.SCREENSHOT_STEPS ?? 0);
+    if (steps > 0) {
+      await page.waitForFunction(
+        (n) =>
+          Number(
+            globalThis.document.querySelector('[data-testid="training-progress"] strong')?.textContent ?? 0,
+          ) >= n,
+        steps,
+        { timeout: 15 * 60_000, polling: 500 },
+      );
+    }
     await page.waitForTimeout(300);
     await page.screenshot({ path: out });
     console.log(`wrote ${out}`);

@@ -115,6 +115,15 @@ test('clicking the diagram sets σ_w² and σ_b²', async ({ page }) => {
   expect(Number(await slider.inputValue())).toBeCloseTo(750, -1);
   await expect.poll(() => Number(query(page).get('sb2'))).toBeCloseTo(0.25, 2);
   await expect(page.getByTestId('hover-readout')).toContainText('χ₁');
+
+  // With the diagram focused, arrow keys move the point: right by 0.01 in σ_w², Shift for 0.1.
+  const clicked = Number(await page.getByRole('spinbutton', { name: 'σ_w²' }).inputValue());
+  await page.getByRole('group', { name: /Phase diagram/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(page.getByRole('spinbutton', { name: 'σ_w²' })).toHaveValue(
+    String(Number((clicked - 0.09).toFixed(5))),
+  );
 });
 
 test('a number typed in an entry is checked: bad text is refused, out of range is clamped', async ({

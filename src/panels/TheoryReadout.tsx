@@ -19,7 +19,14 @@ export function TheoryReadout() {
   const depthLimit = trainableDepth(point);
 
   const rows: [string, number, string, string][] = [
-    ['q*', point.qStar, 'fixed point of the length map (pre-activation variance)', 'qStar'],
+    [
+      'q*',
+      point.qStar,
+      Number.isNaN(point.qStar)
+        ? 'every variance is a fixed point here: the length map is the identity'
+        : 'fixed point of the length map (pre-activation variance)',
+      'qStar',
+    ],
     ['χ₁', point.chi1, 'mean squared singular value of one layer’s Jacobian', 'chi1'],
     ['c*', point.cStar, 'fixed point of the correlation map', 'cStar'],
     ['χ_c', point.chiC, 'slope of the correlation map at c*', 'chiC'],
@@ -39,7 +46,10 @@ export function TheoryReadout() {
           {rows.map(([symbol, value, meaning, id]) => (
             <tr key={id} title={meaning}>
               <th scope="row">{symbol}</th>
-              <td data-testid={`readout-${id}`}>{formatQuantity(value)}</td>
+              <td data-testid={`readout-${id}`}>
+                {/* Only where the length map is the identity (ReLU at (2, 0), linear at (1, 0)) is q* NaN. */}
+                {id === 'qStar' && Number.isNaN(value) ? 'any q' : formatQuantity(value)}
+              </td>
               <td className="meaning">{meaning}</td>
             </tr>
           ))}

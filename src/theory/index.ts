@@ -58,3 +58,13 @@ export {
   type PhaseGrid,
   type PhaseGridSpec,
 } from './phaseGrid.ts';
+export {
+  cumulativeDistribution,
+  jacobianDensity,
+  singularValueDensity,
+  spectralMoment,
+  type JacobianDensity,
+  type JacobianDensityOptions,
+  type PointMass,
+  type WeightInit,
+} from './jacobianDensity.ts';

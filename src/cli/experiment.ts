@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileByteSource } from '../engine/data/fileByteSource.ts';
-import { reportToCsv, runHeadless } from '../engine/index.ts';
+import { createExperiment, reportToCsv, runHeadless, type JacobianProbe } from '../engine/index.ts';
+import type { LabConfig } from '../config/index.ts';
+import { jacobianMoments } from '../theory/index.ts';
 import { UsageError, runCli, toJson, type CliFlag } from './args.ts';
 import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
 
@@ -14,9 +16,20 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'backend', help: 'tfjs backend: cpu | wasm (default cpu)' },
   { name: 'format', help: 'json | csv (default json)' },
   { name: 'out', help: 'write the result to this file instead of stdout' },
+  {
+    name: 'probe',
+    help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖)',
+  },
+  {
+    name: 'at',
+    help: 'with --probe jacobian: fixed-point (h ~ N(0, q*), default) | data (a held-out example)',
+  },
+  { name: 'example', help: 'with --at data: index of the held-out example (default 0)' },
 ];
 
 const FORMATS = ['json', 'csv'] as const;
+const PROBES = ['jacobian', 'weights', 'gradients'] as const;
+const JACOBIAN_INPUTS = ['fixed-point', 'data'] as const satisfies readonly JacobianProbe[];
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data');
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
@@ -34,7 +47,129 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, choices:
   return raw as T;
 }
 
+function nonNegativeInteger(flag: string, raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(`--${flag} ${raw}: expected a non-negative integer`);
+  return value;
+}
+
+type Probe = (typeof PROBES)[number];
+
+/** Arrays of a spectrum as plain JSON arrays (typed arrays would print as objects). */
+const plain = (values: ArrayLike<number>): number[] => Array.from(values);
+
+/**
+ * `--probe`: builds the networks, trains them for `steps` steps (0: measure at init), then measures.
+ * Everything runs in one stacked program; the result is JSON.
+ */
+async function runProbe(
+  probe: Probe,
+  config: LabConfig,
+  steps: number,
+  at: JacobianProbe,
+  example: number,
+): Promise<Record<string, unknown>> {
+  const experiment = await createExperiment(config, { dataSource: fileByteSource(DATA_DIR) });
+  try {
+    for (let i = 0; i < steps; i++) await experiment.step();
+    const status = experiment.status();
+    const common = { probe, steps, config, notes: experiment.info.notes };
+    const tag = (runId: number) => ({ diverged: status[runId]!.diverged });
+    if (probe === 'jacobian') {
+      const spectra = await experiment.jacobianSpectrum({ probe: at, example });
+      const depth = spectra[0]!.depth;
+      const moments = depth >= 1 ? jacobianMoments(config.act, config.sw2, config.sb2, depth) : null;
+      return {
+        ...common,
+        at,
+        ...(at === 'data' ? { example } : {}),
+        depth,
+        firstLayer: spectra[0]!.firstLayer,
+        jacobian:
+          'J = D^L W^L ··· D^l0 W^l0 over the hidden layers with square N×N weights (l0 = 1 when n0 = N, else 2); depth = number of factors',
+        theory: moments && {
+          note: moments.holds,
+          qStar: moments.qStar,
+          chi1: moments.chi1,
+          meanSq: moments.gaussian.meanSq,
+          variance: { gaussian: moments.gaussian.variance, orthogonal: moments.orthogonal.variance },
+        },
+        runs: spectra.map((s) => ({
+          runId: s.runId,
+          init: s.init,
+          seed: s.seed,
+          ...tag(s.runId),
+          probeVariance: s.probeVariance,
+          meanSq: s.meanSq,
+          variance: s.variance,
+          sMax: s.sMax,
+          conditionNumber: s.conditionNumber,
+          logScale: s.logScale,
+          logMeanSq: s.logMeanSq,
+          logVariance: s.logVariance,
+          singularValues: plain(s.singularValues),
+          logSingularValues: plain(s.logSingularValues),
+        })),
+      };
+    }
+    if (probe === 'weights') {
+      const spectra = await experiment.weightSpectra();
+      return { ...common, runs: spectra.map((s) => ({ ...s, ...tag(s.runId) })) };
+    }
+    const norms = await experiment.gradientNorms();
+    return {
+      ...common,
+      examples: Math.min(256, experiment.info.dataset.testCount),
+      runs: norms.map((n) => ({
+        ...n,
+        ...tag(n.runId),
+        preActivation: plain(n.preActivation),
+        weight: plain(n.weight),
+      })),
+    };
+  } finally {
+    experiment.dispose();
+  }
+}
+
+/** Whether --steps was given, on its own or inside --config (otherwise a probe measures at init). */
+function stepsGiven(values: ReadonlyMap<string, string>): boolean {
+  return values.has('steps') || new URLSearchParams(values.get('config') ?? '').has('steps');
+}
+
 runCli('experiment', FLAGS, ({ config, values }) => {
+  const probe = values.has('probe') ? oneOf('probe', values.get('probe'), PROBES) : null;
+  if (probe) {
+    const at = oneOf('at', values.get('at'), JACOBIAN_INPUTS);
+    const example = nonNegativeInteger('example', values.get('example'));
+    const backend = oneOf('backend', values.get('backend'), NODE_BACKENDS);
+    if (values.get('format') === 'csv') throw new UsageError('--format csv: --probe prints JSON only');
+    if (values.has('format')) oneOf('format', values.get('format'), FORMATS);
+    if (probe !== 'jacobian' && (values.has('at') || values.has('example')))
+      throw new UsageError('--at and --example go with --probe jacobian');
+    if (values.has('example') && at !== 'data') throw new UsageError('--example goes with --at data');
+    const steps = stepsGiven(values) ? config.steps : 0;
+    const out = values.get('out');
+    const main = async (): Promise<void> => {
+      await selectNodeBackend(backend);
+      const started = performance.now();
+      const result = await runProbe(probe, config, steps, at, example);
+      const seconds = (performance.now() - started) / 1000;
+      console.error(
+        `experiment: --probe ${probe} after ${steps} steps in ${seconds.toFixed(2)} s on ${backend}`,
+      );
+      const text = `${toJson({ backend, ...result })}\n`;
+      if (out) writeFileSync(out, text);
+      else process.stdout.write(text);
+    };
+    main().catch((error: unknown) => {
+      console.error(`experiment: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+    return;
+  }
   const steps = config.steps;
   const every = positiveInteger('every', values.get('every'), Math.max(1, Math.floor(steps / 20)));
   const evalExamples = positiveInteger('eval', values.get('eval'), 1000);

@@ -12,6 +12,16 @@ import { StackedModel, type LayerInit } from './model.ts';
 import { MaskedOptimizer } from './optimizer.ts';
 import { planRuns, type RunInfo } from './runs.ts';
 import { estimateCost, widestFeasibleWidth } from './cost.ts';
+import { gradientNorms, type GradientNorms } from './gradientNorms.ts';
+import {
+  accumulateJacobian,
+  fixedPointProbe,
+  jacobianLayers,
+  jacobianSpectra,
+  type JacobianOptions,
+  type JacobianSpectrum,
+} from './jacobian.ts';
+import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
 
 export { planRuns, type RunInfo };
 
@@ -92,6 +102,16 @@ export interface Experiment {
   evaluate(): Promise<EvalResult>;
   /** Mean squared pre-activation q^l of every hidden layer, per run, on held-out inputs. */
   signal(): Promise<Float32Array[]>;
+  /**
+   * Singular values of each run's input–output Jacobian over its square hidden layers (depth L
+   * when n0 = N, else L − 1: see jacobianLayers), at the fixed-point probe (default) or a held-out
+   * example. One stacked tfjs program, then a Float64 SVD per run on the host (O(N³) each).
+   */
+  jacobianSpectrum(options?: JacobianOptions): Promise<JacobianSpectrum[]>;
+  /** Singular values of every hidden W^l of every run, summarized, and its distance from orthogonality. */
+  weightSpectra(options?: WeightSpectraOptions): Promise<WeightSpectra[]>;
+  /** ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ per run and hidden layer, on the held-out inputs signal() uses. */
+  gradientNorms(): Promise<GradientNorms[]>;
   dispose(): void;
 }
 
@@ -312,6 +332,56 @@ class StackedExperiment implements Experiment {
     stacked.dispose();
     const layers = this.config.L;
     return this.runs.map((run) => values.slice(run.runId * layers, (run.runId + 1) * layers));
+  }
+
+  async jacobianSpectrum(options: JacobianOptions = {}): Promise<JacobianSpectrum[]> {
+    this.assertLive();
+    const { dataset, model } = this;
+    const probe = options.probe ?? 'fixed-point';
+    const { first } = jacobianLayers(model);
+    let h: tf.Tensor3D;
+    if (probe === 'fixed-point') {
+      h = fixedPointProbe(
+        this.runs.map((run) => run.seed),
+        this.config.N,
+        this.scaling.q1,
+      );
+    } else {
+      const example = options.example ?? 0;
+      if (!Number.isInteger(example) || example < 0 || example >= dataset.testCount)
+        throw new RangeError(`example ${example} is not in 0 … ${dataset.testCount - 1}`);
+      dataset.fillTest(example, 1, this.scaling.scale, this.x, this.y);
+      h = tf.tidy(() => {
+        const x = tf.tensor2d(this.x.subarray(0, dataset.inputSize), [1, dataset.inputSize]);
+        const pass = model.forward(x);
+        return tf.clone(pass.preActivations[Math.min(first, pass.preActivations.length - 1)]!);
+      });
+    }
+    try {
+      return jacobianSpectra(await accumulateJacobian(model, h), this.runs, probe);
+    } finally {
+      h.dispose();
+    }
+  }
+
+  async weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
+    this.assertLive();
+    return weightSpectra(this.model, this.runs, this.config.sw2, options);
+  }
+
+  async gradientNorms(): Promise<GradientNorms[]> {
+    this.assertLive();
+    const { dataset } = this;
+    const count = Math.min(SIGNAL_EXAMPLES, dataset.testCount);
+    dataset.fillTest(0, count, this.scaling.scale, this.x, this.y);
+    const x = tf.tensor2d(this.x.subarray(0, count * dataset.inputSize), [count, dataset.inputSize]);
+    const y = tf.tensor2d(this.y.subarray(0, count * dataset.outputSize), [count, dataset.outputSize]);
+    try {
+      return await gradientNorms(this.model, dataset.task, this.runs, x, y);
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
   }
 
   dispose(): void {

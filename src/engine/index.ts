@@ -17,6 +17,25 @@ export { layerScaling, initialLayer, type InitKind, type LayerScaling } from './
 export { inputScaling, type InputScaling } from './inputScaling.ts';
 export { RandomStream, type StreamKeyPart } from './random.ts';
 export { StackedModel } from './model.ts';
+export {
+  accumulateJacobian,
+  fixedPointProbe,
+  jacobianLayers,
+  jacobianSpectra,
+  spectrumFromScaled,
+  type AccumulatedJacobian,
+  type JacobianOptions,
+  type JacobianProbe,
+  type JacobianSpectrum,
+} from './jacobian.ts';
+export { bidiagonalSingularValues, bidiagonalize, singularValues, type Bidiagonal } from './svd.ts';
+export {
+  weightSpectra,
+  type LayerWeightSpectrum,
+  type WeightSpectra,
+  type WeightSpectraOptions,
+} from './weightSpectra.ts';
+export { gradientNorms, type GradientNorms } from './gradientNorms.ts';
 export { MaskedOptimizer, type OptimizerId } from './optimizer.ts';
 export type { ByteSource, Dataset, Task } from './data/dataset.ts';
 export { MNIST_MANIFEST, fetchByteSource, loadMnist, mnistDataset, type MnistData } from './data/mnist.ts';

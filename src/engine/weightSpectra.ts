@@ -1,0 +1,86 @@
+import type { InitKind } from './init.ts';
+import type { StackedModel } from './model.ts';
+import type { RunInfo } from './runs.ts';
+import { singularValues } from './svd.ts';
+
+/** Singular values of one weight matrix W^l, summarized (Hlav Figs. 6–7). */
+export interface LayerWeightSpectrum {
+  /** Hidden layer, 1-based as in h^l = W^l x^{l−1} + b^l. */
+  readonly layer: number;
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** Over the min(fanIn, fanOut) singular values of the weight as it acts (gain included). */
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /**
+   * ‖G/g² − I‖_F/√k, G the k × k Gram matrix of the smaller side (WᵀW for a square layer) and
+   * g² = σ_w²·max(1, fanOut/fanIn) the squared singular value of the orthogonal init (σ_w² when
+   * square): 0 for a scaled orthogonal matrix, ≈ 1 for a square Gaussian one (THEORY §6).
+   */
+  readonly orthogonalityDeviation: number;
+}
+
+export interface WeightSpectra {
+  readonly runId: number;
+  readonly init: InitKind;
+  readonly seed: number;
+  readonly layers: LayerWeightSpectrum[];
+}
+
+export interface WeightSpectraOptions {
+  /** Hidden layers to measure, 1-based (default all L). Each costs O(N³) in Float64 on the host. */
+  readonly layers?: readonly number[];
+}
+
+/** One device read per layer; the SVDs run on the host in Float64. */
+export async function weightSpectra(
+  model: StackedModel,
+  runs: readonly RunInfo[],
+  sw2: number,
+  options: WeightSpectraOptions = {},
+): Promise<WeightSpectra[]> {
+  const hidden = model.layers.length - 1;
+  const layers = options.layers ?? Array.from({ length: hidden }, (_, l) => l + 1);
+  for (const layer of layers) {
+    if (!Number.isInteger(layer) || layer < 1 || layer > hidden)
+      throw new RangeError(`hidden layer ${layer} is not in 1 … ${hidden}`);
+  }
+  const results: WeightSpectra[] = runs.map((run) => ({ ...run, layers: [] }));
+  for (const number of layers) {
+    const layer = model.layers[number - 1]!;
+    const { fanIn, fanOut } = layer;
+    const values = (await layer.weights.data()) as Float32Array;
+    const gain = layer.scaling.weightGain;
+    const size = fanIn * fanOut;
+    const gSquared = sw2 * Math.max(1, fanOut / fanIn);
+    for (const run of runs) {
+      const slice = values.subarray(run.runId * size, (run.runId + 1) * size);
+      const sigma = singularValues(slice, fanIn, fanOut);
+      for (let i = 0; i < sigma.length; i++) sigma[i] = sigma[i]! * Math.abs(gain);
+      results[run.runId]!.layers.push({ layer: number, fanIn, fanOut, ...summarize(sigma, gSquared) });
+    }
+  }
+  return results;
+}
+
+function summarize(sigma: Float64Array, gSquared: number) {
+  const k = sigma.length;
+  let sum = 0;
+  let deviation = 0;
+  for (const s of sigma) {
+    sum += s;
+    deviation += ((s * s) / gSquared - 1) ** 2;
+  }
+  const mean = sum / k;
+  let squares = 0;
+  for (const s of sigma) squares += (s - mean) ** 2;
+  return {
+    mean,
+    std: Math.sqrt(squares / k),
+    min: sigma[k - 1]!,
+    max: sigma[0]!,
+    orthogonalityDeviation: Math.sqrt(deviation / k),
+  };
+}

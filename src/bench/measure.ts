@@ -163,3 +163,38 @@ export async function measureGrid(
   }
   return results;
 }
+
+export interface JacobianBenchResult {
+  readonly backend: string;
+  readonly depth: number;
+  readonly width: number;
+  readonly runs: number;
+  /** One snapshot: the stacked Jacobian products on the backend and a Float64 SVD per run. */
+  readonly seconds: number;
+}
+
+export const JACOBIAN_GRID = { depths: [10, 100], widths: [128, 256, 512, 1024] } as const;
+
+/** Times `jacobianSpectrum()` for a Gaussian/orthogonal pair over a grid of sizes. */
+export async function measureJacobianGrid(
+  backend: string,
+  onResult: (result: JacobianBenchResult) => void = () => {},
+): Promise<JacobianBenchResult[]> {
+  const results: JacobianBenchResult[] = [];
+  for (const depth of JACOBIAN_GRID.depths) {
+    for (const width of JACOBIAN_GRID.widths) {
+      const experiment = await createExperiment(benchConfig(depth, width, 2), { evalExamples: 64 });
+      try {
+        await experiment.jacobianSpectrum(); // warm-up: kernels and first allocations
+        const started = performance.now();
+        await experiment.jacobianSpectrum();
+        const result = { backend, depth, width, runs: 2, seconds: (performance.now() - started) / 1000 };
+        results.push(result);
+        onResult(result);
+      } finally {
+        experiment.dispose();
+      }
+    }
+  }
+  return results;
+}

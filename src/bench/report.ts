@@ -1,4 +1,4 @@
-import type { BenchGrid, BenchResult } from './measure.ts';
+import type { BenchGrid, BenchResult, JacobianBenchResult } from './measure.ts';
 
 export interface BenchReport {
   readonly date: string;
@@ -73,4 +73,20 @@ export function formatBenchTable(report: BenchReport): string {
     }
   }
   return lines.join('\n');
+}
+
+/** Seconds per spectrum snapshot (two runs) against width and depth. */
+export function formatJacobianTable(results: readonly JacobianBenchResult[]): string {
+  if (results.length === 0) return 'Jacobian + SVD: not measured.';
+  const depths = [...new Set(results.map((r) => r.depth))];
+  const widths = [...new Set(results.map((r) => r.width))];
+  const cell = (depth: number, width: number) =>
+    results.find((r) => r.depth === depth && r.width === width)?.seconds.toFixed(2) ?? '—';
+  return [
+    `Jacobian + SVD, one snapshot of a Gaussian/orthogonal pair (${results[0]!.backend}), seconds:`,
+    '',
+    `| L \\ N | ${widths.join(' | ')} |`,
+    `| --- | ${widths.map(() => '---').join(' | ')} |`,
+    ...depths.map((depth) => `| ${depth} | ${widths.map((w) => cell(depth, w)).join(' | ')} |`),
+  ].join('\n');
 }

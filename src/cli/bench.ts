@@ -1,8 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { FULL_GRID, QUICK_GRID, measureGrid, type BenchGrid, type BenchResult } from '../bench/measure.ts';
-import { formatBenchTable } from '../bench/report.ts';
+import {
+  FULL_GRID,
+  QUICK_GRID,
+  measureGrid,
+  measureJacobianGrid,
+  type BenchGrid,
+  type BenchResult,
+  type JacobianBenchResult,
+} from '../bench/measure.ts';
+import { formatBenchTable, formatJacobianTable } from '../bench/report.ts';
 // @ts-expect-error -- plain ES module script shared with the tests; it has no type declarations.
 import { findChromium } from '../../scripts/find-chromium.mjs';
 import { UsageError, runCli, type CliFlag } from './args.ts';
@@ -22,6 +30,7 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'seconds', help: 'time measured per cell after warm-up (default 1.5)' },
   { name: 'only', help: 'comma-separated subset: node-cpu,node-wasm,webgpu,webgl,wasm,cpu,native' },
   { name: 'no-readme', boolean: true, help: 'do not rewrite the README table' },
+  { name: 'no-jacobian', boolean: true, help: 'skip the Jacobian + SVD timings' },
 ];
 
 interface NativeReference {
@@ -145,6 +154,14 @@ runCli('bench', FLAGS, ({ flags, values }) => {
         },
       );
     }
+    const jacobian: JacobianBenchResult[] = [];
+    if (!flags.has('no-jacobian') && only.includes('node-wasm')) {
+      await selectNodeBackend('wasm');
+      await measureJacobianGrid('node wasm', (r) => {
+        jacobian.push(r);
+        console.error(`bench: jacobian L=${r.depth} N=${r.width}: ${r.seconds.toFixed(2)} s`);
+      });
+    }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));
     if (browserBackends.length > 0) {
       const browser = await browserResults(browserBackends, flags.has('quick') ? 'quick' : 'full', seconds);
@@ -160,10 +177,11 @@ runCli('bench', FLAGS, ({ flags, values }) => {
       adapters,
       native,
       results,
+      jacobian,
     };
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
-    const table = formatBenchTable(report);
+    const table = `${formatBenchTable(report)}\n\n${formatJacobianTable(jacobian)}`;
     console.log(table);
     if (!flags.has('no-readme') && existsSync('README.md')) {
       const readme = readFileSync('README.md', 'utf8');

@@ -299,6 +299,28 @@ export const PARAMS = {
     digits: 3,
     unit: '',
   }),
+  sv: choice({
+    urlKey: 'sv',
+    label: 'spectrum of',
+    help: 'Squared singular values σ² of the Jacobian (eigenvalues of JJᵀ) or the singular values σ.',
+    group: 'view',
+    default: 'sq',
+    choices: [
+      ['sq', 'σ² (eigenvalues of JJᵀ)'],
+      ['abs', 'σ (singular values)'],
+    ],
+  }),
+  sx: choice({
+    urlKey: 'sx',
+    label: 'x axis',
+    help: 'Scale of the spectrum panel’s x axis; on a log axis densities are per unit of ln x.',
+    group: 'view',
+    default: 'log',
+    choices: [
+      ['log', 'log'],
+      ['linear', 'linear'],
+    ],
+  }),
   backend: choice({
     urlKey: 'backend',
     label: 'backend',

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ExperimentInfo, RunInfo } from '../engine/index.ts';
+import type { ExperimentInfo, JacobianSpectrum, RunInfo } from '../engine/index.ts';
 import type {
   BackendAttempt,
   BackendName,
@@ -16,6 +16,13 @@ export interface RunTrace {
   /** Empty for regression tasks. */
   readonly testAccuracy: Series;
   diverged: { readonly step: number; readonly lastFiniteStep: number | null } | null;
+}
+
+/** The Jacobian spectra of every run at one step. */
+export interface SpectrumSnapshot {
+  readonly step: number;
+  readonly spectra: readonly JacobianSpectrum[];
+  readonly seconds: number;
 }
 
 export interface BackendStatus {
@@ -35,6 +42,10 @@ export interface TrainingView {
   readonly backend: BackendStatus | null;
   readonly info: ExperimentInfo | null;
   readonly runs: readonly RunTrace[];
+  /** Jacobian spectra at init and during training, oldest first. */
+  readonly spectra: readonly SpectrumSnapshot[];
+  /** Why no spectra are taken for this configuration (too costly on this backend), if so. */
+  readonly spectrumSkipped: string | null;
   /** Bumped whenever a trace grows, so panels redraw without copying the series. */
   readonly revision: number;
   /** A configuration the engine refused, or a worker that failed (then `fatal`). */
@@ -49,6 +60,8 @@ export const useTraining = create<TrainingView>()(() => ({
   backend: null,
   info: null,
   runs: [],
+  spectra: [],
+  spectrumSkipped: null,
   revision: 0,
   error: null,
 }));
@@ -103,6 +116,14 @@ export function applyTrainingEvent(event: TrainingEvent): void {
       useTraining.setState({ revision: view.revision + 1 });
       return;
     }
+    case 'spectrum':
+      useTraining.setState({
+        spectra: [...view.spectra, { step: event.step, spectra: event.spectra, seconds: event.seconds }],
+      });
+      return;
+    case 'spectrum-skipped':
+      useTraining.setState({ spectrumSkipped: event.reason });
+      return;
     case 'state':
       useTraining.setState({ state: event.state, stepsDone: event.stepsDone });
       return;
@@ -120,6 +141,8 @@ export function beginGeneration(): number {
     state: 'building',
     stepsDone: 0,
     runs: [],
+    spectra: [],
+    spectrumSkipped: null,
     info: null,
     revision: s.revision + 1,
     error: null,

@@ -1,4 +1,5 @@
 import { LossPanel } from '../panels/loss/LossPanel.tsx';
+import { SpectrumPanel } from '../panels/spectrum/SpectrumPanel.tsx';
 import { PhaseDiagramPanel } from '../panels/phaseDiagram/PhaseDiagramPanel.tsx';
 import { TheoryReadout } from '../panels/TheoryReadout.tsx';
 import { ControlPanel } from './ControlPanel.tsx';
@@ -18,6 +19,7 @@ export function App() {
           <TrainingBar />
           <LossPanel />
         </section>
+        <SpectrumPanel />
         <TheoryReadout />
       </main>
     </div>

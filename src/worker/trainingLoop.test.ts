@@ -123,4 +123,31 @@ describe('training loop', () => {
     await loop.configure(2, TINY, false);
     expect(events.some((e) => e.type === 'built' && e.generation === 2)).toBe(true);
   });
+
+  it('takes a Jacobian spectrum at init, and skips spectra predicted to be too slow', async () => {
+    const { events, loop } = recorder();
+    await loop.configure(1, TINY, false);
+    const snapshot = events.find((e) => e.type === 'spectrum');
+    expect(snapshot?.type === 'spectrum' && snapshot.step).toBe(0);
+    expect(snapshot?.type === 'spectrum' && snapshot.spectra.map((s) => s.init)).toEqual([
+      'gaussian',
+      'orthogonal',
+    ]);
+
+    const slow: TrainingEvent[] = [];
+    const slowLoop = new TrainingLoop(
+      (event) => slow.push(event),
+      (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
+      () => 1000,
+    );
+    await slowLoop.configure(1, TINY, true);
+    await slowLoop.idle();
+    const start = Date.now();
+    while (!slow.some(isState('done')) && Date.now() - start < 20_000)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(slow.filter((e) => e.type === 'spectrum')).toEqual([]);
+    expect(slow.find((e) => e.type === 'spectrum-skipped')).toMatchObject({
+      reason: expect.stringMatching(/≈ 1000 s/),
+    });
+  });
 });

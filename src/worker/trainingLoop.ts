@@ -6,6 +6,10 @@ import type { TrainingEvent, TrainingState } from './trainingProtocol.ts';
 const FLUSH_INTERVAL_MS = 50;
 /** Held-out evaluations per training run: often enough for a curve, cheap enough not to slow training. */
 const EVALUATIONS_PER_RUN = 50;
+/** Jacobian spectra may take at most this fraction of the time spent training. */
+const SPECTRUM_TIME_SHARE = 0.1;
+/** A single snapshot predicted to take longer is skipped: the worker must answer within seconds. */
+export const MAX_SPECTRUM_SECONDS = 4;
 
 export type Post = (event: TrainingEvent, transfer?: Transferable[]) => void;
 /** Builds the runs; `progress` reports layers drawn so far (new shapes draw O(N³) Haar factors). */
@@ -47,10 +51,20 @@ export class TrainingLoop {
   private pendingSteps: number[] = [];
   private pendingLosses: number[] = [];
   private lastFlush = 0;
+  /** Seconds spent in training steps and in spectrum snapshots, for the spectra's time budget. */
+  private trainingSeconds = 0;
+  private spectrumSeconds = 0;
+  private lastSpectrumCost = 0;
 
+  /**
+   * @param predictSpectrumSeconds predicted cost of one spectrum snapshot for a configuration; snapshots
+   *   predicted to take longer than MAX_SPECTRUM_SECONDS are not taken (the worker would stop
+   *   answering), and the page is told why.
+   */
   constructor(
     private readonly post: Post,
     private readonly build: BuildExperiment,
+    private readonly predictSpectrumSeconds: (config: LabConfig) => number = () => 0,
   ) {}
 
   configure(generation: number, config: LabConfig, autostart: boolean): Promise<void> {
@@ -62,6 +76,8 @@ export class TrainingLoop {
       this.experiment = null;
       this.pendingSteps = [];
       this.pendingLosses = [];
+      this.trainingSeconds = 0;
+      this.spectrumSeconds = 0;
       this.setState('building');
       let experiment: Experiment;
       try {
@@ -80,6 +96,7 @@ export class TrainingLoop {
       this.config = config;
       this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
       await this.evaluate();
+      await this.snapshotSpectrum();
       this.setState('ready');
       if (autostart) this.start();
     });
@@ -150,7 +167,9 @@ export class TrainingLoop {
 
   private async trainOneStep(): Promise<void> {
     const experiment = this.experiment!;
+    const started = performance.now();
     const result = await experiment.step();
+    this.trainingSeconds += (performance.now() - started) / 1000;
     this.pendingSteps.push(result.step);
     for (const loss of result.loss) this.pendingLosses.push(loss);
     if (result.newlyDiverged.length > 0) {
@@ -170,7 +189,35 @@ export class TrainingLoop {
     if (result.step % interval === 0 || result.step === this.config!.steps) {
       this.flush();
       await this.evaluate();
+      // Snapshots ride on the evaluation schedule, as often as their share of the time allows.
+      if (this.spectrumSeconds + this.lastSpectrumCost <= SPECTRUM_TIME_SHARE * this.trainingSeconds) {
+        await this.snapshotSpectrum();
+      }
     }
+  }
+
+  private async snapshotSpectrum(): Promise<void> {
+    const predicted = this.predictSpectrumSeconds(this.config!);
+    if (predicted > MAX_SPECTRUM_SECONDS) {
+      if (this.experiment!.stepsDone === 0) {
+        this.post({
+          type: 'spectrum-skipped',
+          generation: this.generation,
+          reason: `one spectrum would take ≈ ${Math.round(predicted)} s here (N = ${this.config!.N}, L = ${this.config!.L}); choose a smaller width or depth, or a faster backend`,
+        });
+      }
+      return;
+    }
+    const started = performance.now();
+    const spectra = await this.experiment!.jacobianSpectrum();
+    const seconds = (performance.now() - started) / 1000;
+    this.spectrumSeconds += seconds;
+    this.lastSpectrumCost = seconds;
+    const transfer = spectra.flatMap((s) => [s.singularValues.buffer, s.logSingularValues.buffer]);
+    this.post(
+      { type: 'spectrum', generation: this.generation, step: this.experiment!.stepsDone, spectra, seconds },
+      transfer as Transferable[],
+    );
   }
 
   private async evaluate(): Promise<void> {

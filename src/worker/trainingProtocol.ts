@@ -1,5 +1,5 @@
 import type { LabConfig } from '../config/index.ts';
-import type { ExperimentInfo, RunInfo } from '../engine/index.ts';
+import type { ExperimentInfo, JacobianSpectrum, RunInfo } from '../engine/index.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -70,6 +70,16 @@ export type TrainingEvent =
       readonly step: number;
       readonly lastFiniteStep: number | null;
     }
+  | {
+      readonly type: 'spectrum';
+      readonly generation: number;
+      readonly step: number;
+      /** One per run, at the fixed-point probe. */
+      readonly spectra: readonly JacobianSpectrum[];
+      /** Seconds the snapshot took, for the panel's note on its cost. */
+      readonly seconds: number;
+    }
+  | { readonly type: 'spectrum-skipped'; readonly generation: number; readonly reason: string }
   | {
       readonly type: 'state';
       readonly generation: number;

@@ -1,6 +1,6 @@
 import { contours, geoPath, geoTransform, line } from 'd3';
 import { useMemo } from 'react';
-import type { DiagramGrid } from '../../worker/phaseGridProtocol.ts';
+import type { DiagramGrid } from '../../worker/theoryProtocol.ts';
 import { gridIndexToPixel, type DiagramGeometry } from './geometry.ts';
 
 /** Contours need finite numbers: an infinite trainable depth is simply "deeper than any L". */

@@ -5,13 +5,14 @@ import { getActivation, meanFieldPoint, type MeanFieldPoint } from '../../theory
 import { ParamControl } from '../../ui/ParamControl.tsx';
 import { formatQuantity } from '../../ui/format.ts';
 import { useElementWidth } from '../../ui/useElementWidth.ts';
+import type { DiagramGrid } from '../../worker/theoryProtocol.ts';
+import { useTheory, type TheoryState } from '../../worker/useTheory.ts';
 import { Annotations } from './Annotations.tsx';
 import { Axes } from './Axes.tsx';
 import { ColourBar } from './ColourBar.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { MARGIN, diagramGeometry, gridSpec, pointToValues } from './geometry.ts';
 import { QUANTITY_VIEWS } from './quantities.ts';
-import { usePhaseGrid } from './usePhaseGrid.ts';
 
 export function PhaseDiagramPanel() {
   const { act, sw2, sb2, L, pd, pdy } = useLab((s) => s.config);
@@ -20,10 +21,10 @@ export function PhaseDiagramPanel() {
   const width = useElementWidth(containerRef, 720);
   const geometry = useMemo(() => diagramGeometry(width, pdy), [width, pdy]);
   const spec = useMemo(() => gridSpec(act, pdy), [act, pdy]);
-  const state = usePhaseGrid(spec);
+  const state = useTheory('phase-grid', spec);
   const diagram =
     state.status === 'ready'
-      ? state.diagram
+      ? state.result
       : state.status === 'computing' && state.previous?.grid.spec.sb2.scale === pdy
         ? state.previous
         : null;
@@ -182,7 +183,7 @@ export function PhaseDiagramPanel() {
   );
 }
 
-function GridStatus({ state, act }: { state: ReturnType<typeof usePhaseGrid>; act: string }) {
+function GridStatus({ state, act }: { state: TheoryState<DiagramGrid>; act: string }) {
   if (state.status === 'ready') return null;
   if (state.status === 'error') {
     return (

@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+
+test('the Jacobian spectrum shows both inits with their theory curves, and moves with training', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  // Teacher inputs are 32-dimensional, so with N = 32 the Jacobian spans all L layers.
+  await page.goto(
+    '/?v=1&act=tanh&sw2=1.05&sb2=2.01e-5&L=8&N=32&data=teacher&seeds=2&steps=400&lr=0.05&backend=wasm',
+  );
+  const panel = page.getByTestId('spectrum-panel');
+  for (const init of ['gaussian', 'orthogonal']) {
+    await expect(panel.getByTestId(`spectrum-histogram-${init}`)).toHaveAttribute('d', /^M/, {
+      timeout: 60_000,
+    });
+    await expect(panel.getByTestId(`spectrum-theory-${init}`)).toHaveAttribute('d', /^M/, {
+      timeout: 60_000,
+    });
+  }
+  await expect(panel).toContainText('J over 8 square layers');
+  // Orthogonal weights at criticality: eigenvalues of JJᵀ crowd at 1, far less spread than Gaussian ones.
+  const variance = async (init: string) =>
+    Number(await panel.getByTestId(`spectrum-variance-${init}`).textContent());
+  expect(await variance('orthogonal')).toBeLessThan((await variance('gaussian')) / 3);
+  // Snapshots during training can be replayed with the scrubber.
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'done', {
+    timeout: 120_000,
+  });
+  const scrubber = panel.getByRole('slider', { name: 'spectrum snapshot' });
+  await expect(scrubber).toBeEnabled();
+  const newest = Number(await panel.getByTestId('spectrum-step').textContent());
+  expect(newest).toBeGreaterThan(0);
+  await scrubber.focus();
+  await page.keyboard.press('Home');
+  await expect(panel.getByTestId('spectrum-step')).toHaveText('0');
+  expect(problems).toEqual([]);
+});

@@ -20,6 +20,13 @@ test('the Jacobian spectrum shows both inits with their theory curves, and moves
     });
   }
   await expect(panel).toContainText('J over 8 square layers');
+  // Signal propagation: one line per run and a theory line, forward and backward.
+  for (const chart of ['signal-forward', 'signal-backward']) {
+    // 4 runs now, and 4 more, paler, at initialization once training has moved on.
+    await expect(page.getByTestId(chart).locator('path.signal-line').first()).toHaveAttribute('d', /^M/);
+    expect([4, 8]).toContain(await page.getByTestId(chart).locator('path.signal-line').count());
+    await expect(page.getByTestId(chart).locator('path.signal-theory')).toHaveAttribute('d', /^M/);
+  }
   // Orthogonal weights at criticality: eigenvalues of JJᵀ crowd at 1, far less spread than Gaussian ones.
   const variance = async (init: string) =>
     Number(await panel.getByTestId(`spectrum-variance-${init}`).textContent());

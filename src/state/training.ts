@@ -18,6 +18,13 @@ export interface RunTrace {
   diverged: { readonly step: number; readonly lastFiniteStep: number | null } | null;
 }
 
+/** Forward q^l and backward ‖∂loss/∂h^l‖ of every run at one step. */
+export interface SignalSnapshot {
+  readonly step: number;
+  readonly forward: readonly Float32Array[];
+  readonly backward: readonly Float32Array[];
+}
+
 /** The Jacobian spectra of every run at one step. */
 export interface SpectrumSnapshot {
   readonly step: number;
@@ -44,6 +51,8 @@ export interface TrainingView {
   readonly runs: readonly RunTrace[];
   /** Jacobian spectra at init and during training, oldest first. */
   readonly spectra: readonly SpectrumSnapshot[];
+  /** Signal propagation at init and during training, oldest first. */
+  readonly signals: readonly SignalSnapshot[];
   /** Why no spectra are taken for this configuration (too costly on this backend), if so. */
   readonly spectrumSkipped: string | null;
   /** Bumped whenever a trace grows, so panels redraw without copying the series. */
@@ -61,6 +70,7 @@ export const useTraining = create<TrainingView>()(() => ({
   info: null,
   runs: [],
   spectra: [],
+  signals: [],
   spectrumSkipped: null,
   revision: 0,
   error: null,
@@ -121,6 +131,11 @@ export function applyTrainingEvent(event: TrainingEvent): void {
         spectra: [...view.spectra, { step: event.step, spectra: event.spectra, seconds: event.seconds }],
       });
       return;
+    case 'signal':
+      useTraining.setState({
+        signals: [...view.signals, { step: event.step, forward: event.forward, backward: event.backward }],
+      });
+      return;
     case 'spectrum-skipped':
       useTraining.setState({ spectrumSkipped: event.reason });
       return;
@@ -142,6 +157,7 @@ export function beginGeneration(): number {
     stepsDone: 0,
     runs: [],
     spectra: [],
+    signals: [],
     spectrumSkipped: null,
     info: null,
     revision: s.revision + 1,

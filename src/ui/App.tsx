@@ -1,4 +1,5 @@
 import { LossPanel } from '../panels/loss/LossPanel.tsx';
+import { SignalPanel } from '../panels/signal/SignalPanel.tsx';
 import { SpectrumPanel } from '../panels/spectrum/SpectrumPanel.tsx';
 import { PhaseDiagramPanel } from '../panels/phaseDiagram/PhaseDiagramPanel.tsx';
 import { TheoryReadout } from '../panels/TheoryReadout.tsx';
@@ -20,6 +21,7 @@ export function App() {
           <LossPanel />
         </section>
         <SpectrumPanel />
+        <SignalPanel />
         <TheoryReadout />
       </main>
     </div>

@@ -6,7 +6,7 @@ import type { TrainingEvent, TrainingState } from './trainingProtocol.ts';
 const FLUSH_INTERVAL_MS = 50;
 /** Held-out evaluations per training run: often enough for a curve, cheap enough not to slow training. */
 const EVALUATIONS_PER_RUN = 50;
-/** Jacobian spectra may take at most this fraction of the time spent training. */
+/** Snapshots (Jacobian spectra, signal propagation) may take at most this fraction of training time. */
 const SPECTRUM_TIME_SHARE = 0.1;
 /** A single snapshot predicted to take longer is skipped: the worker must answer within seconds. */
 export const MAX_SPECTRUM_SECONDS = 4;
@@ -55,6 +55,8 @@ export class TrainingLoop {
   private trainingSeconds = 0;
   private spectrumSeconds = 0;
   private lastSpectrumCost = 0;
+  /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
+  private lastSnapshotStep = -1;
 
   /**
    * @param predictSpectrumSeconds predicted cost of one spectrum snapshot for a configuration; snapshots
@@ -78,6 +80,7 @@ export class TrainingLoop {
       this.pendingLosses = [];
       this.trainingSeconds = 0;
       this.spectrumSeconds = 0;
+      this.lastSnapshotStep = -1;
       this.setState('building');
       let experiment: Experiment;
       try {
@@ -96,7 +99,7 @@ export class TrainingLoop {
       this.config = config;
       this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
       await this.evaluate();
-      await this.snapshotSpectrum();
+      await this.snapshot();
       this.setState('ready');
       if (autostart) this.start();
     });
@@ -114,7 +117,10 @@ export class TrainingLoop {
     this.running = false;
     void this.enqueue(async () => {
       this.flush();
-      if (this.state === 'running') this.setState('paused');
+      if (this.state !== 'running') return;
+      // A paused network is worth looking at: its spectrum and signal as they are now.
+      await this.snapshotIfNew();
+      this.setState('paused');
     });
   }
 
@@ -161,6 +167,7 @@ export class TrainingLoop {
     this.flush();
     if (this.isFinished()) {
       this.running = false;
+      await this.snapshotIfNew();
       this.setState('done');
     }
   }
@@ -191,9 +198,30 @@ export class TrainingLoop {
       await this.evaluate();
       // Snapshots ride on the evaluation schedule, as often as their share of the time allows.
       if (this.spectrumSeconds + this.lastSpectrumCost <= SPECTRUM_TIME_SHARE * this.trainingSeconds) {
-        await this.snapshotSpectrum();
+        await this.snapshot();
       }
     }
+  }
+
+  private async snapshotIfNew(): Promise<void> {
+    if (this.experiment && this.experiment.stepsDone !== this.lastSnapshotStep) await this.snapshot();
+  }
+
+  /** Signal propagation and the Jacobian spectrum at this step, timed against the 10% budget. */
+  private async snapshot(): Promise<void> {
+    const started = performance.now();
+    const experiment = this.experiment!;
+    this.lastSnapshotStep = experiment.stepsDone;
+    const [forward, gradients] = await Promise.all([experiment.signal(), experiment.gradientNorms()]);
+    const backward = gradients.map((g) => g.preActivation);
+    this.post(
+      { type: 'signal', generation: this.generation, step: experiment.stepsDone, forward, backward },
+      [...forward, ...backward].map((a) => a.buffer) as Transferable[],
+    );
+    await this.snapshotSpectrum();
+    const seconds = (performance.now() - started) / 1000;
+    this.spectrumSeconds += seconds;
+    this.lastSpectrumCost = seconds;
   }
 
   private async snapshotSpectrum(): Promise<void> {
@@ -211,8 +239,6 @@ export class TrainingLoop {
     const started = performance.now();
     const spectra = await this.experiment!.jacobianSpectrum();
     const seconds = (performance.now() - started) / 1000;
-    this.spectrumSeconds += seconds;
-    this.lastSpectrumCost = seconds;
     const transfer = spectra.flatMap((s) => [s.singularValues.buffer, s.logSingularValues.buffer]);
     this.post(
       { type: 'spectrum', generation: this.generation, step: this.experiment!.stepsDone, spectra, seconds },

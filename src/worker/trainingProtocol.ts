@@ -81,6 +81,15 @@ export type TrainingEvent =
     }
   | { readonly type: 'spectrum-skipped'; readonly generation: number; readonly reason: string }
   | {
+      readonly type: 'signal';
+      readonly generation: number;
+      readonly step: number;
+      /** Per run: mean squared pre-activation q^l of hidden layers l = 1 … L on held-out inputs. */
+      readonly forward: readonly Float32Array[];
+      /** Per run: ‖∂loss/∂h^l‖ for l = 1 … L on the same inputs. */
+      readonly backward: readonly Float32Array[];
+    }
+  | {
       readonly type: 'state';
       readonly generation: number;
       readonly state: TrainingState;

@@ -31,6 +31,14 @@ test('the Jacobian spectrum shows both inits with their theory curves, and moves
   const variance = async (init: string) =>
     Number(await panel.getByTestId(`spectrum-variance-${init}`).textContent());
   expect(await variance('orthogonal')).toBeLessThan((await variance('gaussian')) / 3);
+  // Hidden weights: singular-value summaries and the distance from orthogonality, per init.
+  for (const chart of ['weights-singular-values', 'weights-deviation']) {
+    for (const init of ['gaussian', 'orthogonal']) {
+      await expect(
+        page.getByTestId(chart).locator(`.weights-${init} path.weights-line`).first(),
+      ).toHaveAttribute('d', /^M/);
+    }
+  }
   // Snapshots during training can be replayed with the scrubber.
   await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'done', {
     timeout: 120_000,

@@ -1,6 +1,7 @@
 import type { LabConfig } from '../config/schema.ts';
 import { DEFAULT_TEACHER } from './data/teacher.ts';
-import { MaskedOptimizer } from './optimizer.ts';
+// No tfjs here: the page imports this module for its cost readout.
+import { SLOT_COUNT } from './optimizerSlots.ts';
 import { planRuns } from './runs.ts';
 
 /** MNIST's 28 × 28 pixels and 10 classes; the teacher's input dimension and single output. */
@@ -39,8 +40,7 @@ export function estimateCost(
     runCount,
     parameterCount,
     flopsPerStep: 6 * config.bs * weightCount * runCount,
-    memoryBytes:
-      4 * runCount * (parameterCount * (2 + MaskedOptimizer.slotCount(config.opt)) + activationFloats),
+    memoryBytes: 4 * runCount * (parameterCount * (2 + SLOT_COUNT[config.opt]) + activationFloats),
   };
 }
 

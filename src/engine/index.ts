@@ -30,8 +30,11 @@ export {
 } from './jacobian.ts';
 export { bidiagonalSingularValues, bidiagonalize, singularValues, type Bidiagonal } from './svd.ts';
 export {
+  sampledLayers,
+  summarizeLayers,
   weightSpectra,
   type LayerWeightSpectrum,
+  type WeightSummary,
   type WeightSpectra,
   type WeightSpectraOptions,
 } from './weightSpectra.ts';

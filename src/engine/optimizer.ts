@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LabConfig } from '../config/schema.ts';
+import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
 import { variableFrom } from './variables.ts';
 
-export type OptimizerId = LabConfig['opt'];
+export type { OptimizerId };
 
 const MOMENTUM = 0.9;
 const ADAM_BETA1 = 0.9;
@@ -11,7 +11,6 @@ const RMSPROP_DECAY = 0.9;
 const EPSILON = 1e-8;
 
 /** Optimizer state tensors per parameter: momentum buffers, moment estimates. */
-const SLOT_COUNT: Readonly<Record<OptimizerId, number>> = { sgd: 0, momentum: 1, adam: 2, rmsprop: 1 };
 
 /**
  * Element-wise update rules written as pure tensor functions. All are element-wise, so each run's

@@ -64,3 +64,32 @@ describe('experiment.weightSpectra', () => {
     experiment.dispose();
   });
 });
+
+describe('weight summaries', () => {
+  it('pools layers: the pooled std includes the spread between layer means', async () => {
+    const { summarizeLayers } = await import('./weightSpectra.ts');
+    const layer = (mean: number, std: number, min: number, max: number, dev: number) => ({
+      layer: 2,
+      fanIn: 4,
+      fanOut: 4,
+      mean,
+      std,
+      min,
+      max,
+      orthogonalityDeviation: dev,
+    });
+    // Values {1, 3} and {5, 7}: pooled {1, 3, 5, 7} has mean 4 and population std √5.
+    const pooled = summarizeLayers([layer(2, 1, 1, 3, 0.1), layer(6, 1, 5, 7, 0.3)]);
+    expect(pooled.mean).toBe(4);
+    expect(pooled.std).toBeCloseTo(Math.sqrt(5), 12);
+    expect([pooled.min, pooled.max]).toEqual([1, 7]);
+    expect(pooled.orthogonalityDeviation).toBeCloseTo(0.2, 12);
+  });
+
+  it('samples square layers evenly', async () => {
+    const { sampledLayers } = await import('./weightSpectra.ts');
+    expect(sampledLayers(1, 4)).toEqual([1]);
+    expect(sampledLayers(3, 4)).toEqual([2, 3]);
+    expect(sampledLayers(50, 4)).toEqual([2, 18, 34, 50]);
+  });
+});

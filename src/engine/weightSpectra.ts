@@ -84,3 +84,35 @@ function summarize(sigma: Float64Array, gSquared: number) {
     orthogonalityDeviation: Math.sqrt(deviation / k),
   };
 }
+
+/** The singular values of several layers pooled into one summary, as Hlav's Figs. 6–7 plot them. */
+export interface WeightSummary {
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** Mean over the layers of ‖G/g² − I‖_F/√k. */
+  readonly orthogonalityDeviation: number;
+}
+
+/** Pools layer summaries of equal size: the pooled std adds the spread of the layer means. */
+export function summarizeLayers(layers: readonly LayerWeightSpectrum[]): WeightSummary {
+  const count = layers.length;
+  const mean = layers.reduce((sum, l) => sum + l.mean, 0) / count;
+  const variance = layers.reduce((sum, l) => sum + l.std ** 2 + (l.mean - mean) ** 2, 0) / count;
+  return {
+    mean,
+    std: Math.sqrt(variance),
+    min: Math.min(...layers.map((l) => l.min)),
+    max: Math.max(...layers.map((l) => l.max)),
+    orthogonalityDeviation: layers.reduce((sum, l) => sum + l.orthogonalityDeviation, 0) / count,
+  };
+}
+
+/** Up to `count` hidden layers, evenly spread over the square ones (2 … L; layer 1 if L = 1). */
+export function sampledLayers(depth: number, count: number): number[] {
+  if (depth < 2) return [1];
+  const squares = depth - 1;
+  if (squares <= count) return Array.from({ length: squares }, (_, i) => i + 2);
+  return Array.from({ length: count }, (_, i) => 2 + Math.round((i * (squares - 1)) / (count - 1)));
+}

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ExperimentInfo, JacobianSpectrum, RunInfo } from '../engine/index.ts';
+import type { ExperimentInfo, JacobianSpectrum, RunInfo, WeightSummary } from '../engine/index.ts';
 import type {
   BackendAttempt,
   BackendName,
@@ -23,6 +23,13 @@ export interface SignalSnapshot {
   readonly step: number;
   readonly forward: readonly Float32Array[];
   readonly backward: readonly Float32Array[];
+}
+
+/** Pooled weight singular values of every run at one step. */
+export interface WeightSnapshot {
+  readonly step: number;
+  readonly summaries: readonly WeightSummary[];
+  readonly layers: readonly number[];
 }
 
 /** The Jacobian spectra of every run at one step. */
@@ -53,6 +60,8 @@ export interface TrainingView {
   readonly spectra: readonly SpectrumSnapshot[];
   /** Signal propagation at init and during training, oldest first. */
   readonly signals: readonly SignalSnapshot[];
+  /** Weight spectra at init and during training, oldest first. */
+  readonly weights: readonly WeightSnapshot[];
   /** Why no spectra are taken for this configuration (too costly on this backend), if so. */
   readonly spectrumSkipped: string | null;
   /** Bumped whenever a trace grows, so panels redraw without copying the series. */
@@ -71,6 +80,7 @@ export const useTraining = create<TrainingView>()(() => ({
   runs: [],
   spectra: [],
   signals: [],
+  weights: [],
   spectrumSkipped: null,
   revision: 0,
   error: null,
@@ -136,6 +146,11 @@ export function applyTrainingEvent(event: TrainingEvent): void {
         signals: [...view.signals, { step: event.step, forward: event.forward, backward: event.backward }],
       });
       return;
+    case 'weights':
+      useTraining.setState({
+        weights: [...view.weights, { step: event.step, summaries: event.summaries, layers: event.layers }],
+      });
+      return;
     case 'spectrum-skipped':
       useTraining.setState({ spectrumSkipped: event.reason });
       return;
@@ -158,6 +173,7 @@ export function beginGeneration(): number {
     runs: [],
     spectra: [],
     signals: [],
+    weights: [],
     spectrumSkipped: null,
     info: null,
     revision: s.revision + 1,

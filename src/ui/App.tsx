@@ -1,6 +1,7 @@
 import { LossPanel } from '../panels/loss/LossPanel.tsx';
 import { SignalPanel } from '../panels/signal/SignalPanel.tsx';
 import { SpectrumPanel } from '../panels/spectrum/SpectrumPanel.tsx';
+import { WeightsPanel } from '../panels/weights/WeightsPanel.tsx';
 import { PhaseDiagramPanel } from '../panels/phaseDiagram/PhaseDiagramPanel.tsx';
 import { TheoryReadout } from '../panels/TheoryReadout.tsx';
 import { ControlPanel } from './ControlPanel.tsx';
@@ -22,6 +23,7 @@ export function App() {
         </section>
         <SpectrumPanel />
         <SignalPanel />
+        <WeightsPanel />
         <TheoryReadout />
       </main>
     </div>

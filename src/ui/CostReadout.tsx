@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { estimateCost } from '../engine/index.ts';
+import { estimateCost } from '../engine/cost.ts';
 import { useLab } from '../state/store.ts';
 import { useTraining } from '../state/training.ts';
 import { formatQuantity } from './format.ts';

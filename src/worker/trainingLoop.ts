@@ -1,6 +1,6 @@
 import type { LabConfig } from '../config/index.ts';
-import type { Experiment } from '../engine/index.ts';
-import type { TrainingEvent, TrainingState } from './trainingProtocol.ts';
+import { sampledLayers, summarizeLayers, type Experiment } from '../engine/index.ts';
+import { MAX_WEIGHT_SPECTRUM_WIDTH, type TrainingEvent, type TrainingState } from './trainingProtocol.ts';
 
 /** At most 20 progress messages a second reach the page. */
 const FLUSH_INTERVAL_MS = 50;
@@ -8,6 +8,8 @@ const FLUSH_INTERVAL_MS = 50;
 const EVALUATIONS_PER_RUN = 50;
 /** Snapshots (Jacobian spectra, signal propagation) may take at most this fraction of training time. */
 const SPECTRUM_TIME_SHARE = 0.1;
+/** Weight spectra pool this many sampled hidden layers (each an O(N³) SVD on the host)… */
+const WEIGHT_LAYERS = 4;
 /** A single snapshot predicted to take longer is skipped: the worker must answer within seconds. */
 export const MAX_SPECTRUM_SECONDS = 4;
 
@@ -218,6 +220,18 @@ export class TrainingLoop {
       { type: 'signal', generation: this.generation, step: experiment.stepsDone, forward, backward },
       [...forward, ...backward].map((a) => a.buffer) as Transferable[],
     );
+    if (this.config!.N <= MAX_WEIGHT_SPECTRUM_WIDTH) {
+      const layers = sampledLayers(this.config!.L, WEIGHT_LAYERS);
+      const spectra = await experiment.weightSpectra({ layers });
+      const summaries = spectra.map((run) => summarizeLayers(run.layers));
+      this.post({
+        type: 'weights',
+        generation: this.generation,
+        step: experiment.stepsDone,
+        summaries,
+        layers,
+      });
+    }
     await this.snapshotSpectrum();
     const seconds = (performance.now() - started) / 1000;
     this.spectrumSeconds += seconds;

@@ -1,5 +1,5 @@
 import type { LabConfig } from '../config/index.ts';
-import type { ExperimentInfo, JacobianSpectrum, RunInfo } from '../engine/index.ts';
+import type { ExperimentInfo, JacobianSpectrum, RunInfo, WeightSummary } from '../engine/index.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -12,6 +12,9 @@ export interface BackendAttempt {
   /** Why it was not used (missing API, failed init, wrong numbers); absent when it was. */
   readonly reason?: string;
 }
+
+/** Weight spectra (an O(N³) SVD per sampled layer on the host) are taken only up to this width. */
+export const MAX_WEIGHT_SPECTRUM_WIDTH = 512;
 
 export type TrainingState = 'building' | 'ready' | 'running' | 'paused' | 'done';
 
@@ -80,6 +83,14 @@ export type TrainingEvent =
       readonly seconds: number;
     }
   | { readonly type: 'spectrum-skipped'; readonly generation: number; readonly reason: string }
+  | {
+      readonly type: 'weights';
+      readonly generation: number;
+      readonly step: number;
+      /** Per run: singular values of sampled hidden W^l pooled, and their distance from orthogonality. */
+      readonly summaries: readonly WeightSummary[];
+      readonly layers: readonly number[];
+    }
   | {
       readonly type: 'signal';
       readonly generation: number;

@@ -1,0 +1,195 @@
+import {
+  area,
+  axisBottom,
+  axisLeft,
+  line,
+  scaleLinear,
+  scaleLog,
+  select,
+  type ScaleContinuousNumeric,
+} from 'd3';
+import { useEffect, useMemo, useRef } from 'react';
+import type { WeightSummary } from '../../engine/index.ts';
+import { useLab } from '../../state/store.ts';
+import { useTraining, type WeightSnapshot } from '../../state/training.ts';
+import { useElementWidth } from '../../ui/useElementWidth.ts';
+import { MAX_WEIGHT_SPECTRUM_WIDTH } from '../../worker/trainingProtocol.ts';
+import './weights.css';
+
+const MARGIN = { top: 8, right: 10, bottom: 36, left: 54 } as const;
+const HEIGHT = 200;
+const INITS = ['gaussian', 'orthogonal'] as const;
+/** Orthogonal weights start at ~1e-7 (float32); the log axis needs a floor. */
+const DEVIATION_FLOOR = 1e-8;
+
+type Init = (typeof INITS)[number];
+
+/** Per init, per snapshot: the seeds' summaries averaged. */
+function seriesFor(snapshots: readonly WeightSnapshot[], runInits: readonly Init[], init: Init) {
+  const indices = runInits.flatMap((i, r) => (i === init ? [r] : []));
+  if (indices.length === 0) return null;
+  const average = (pick: (s: WeightSummary) => number) =>
+    snapshots.map(
+      (snapshot) => indices.reduce((sum, r) => sum + pick(snapshot.summaries[r]!), 0) / indices.length,
+    );
+  return {
+    steps: snapshots.map((s) => s.step),
+    mean: average((s) => s.mean),
+    std: average((s) => s.std),
+    min: average((s) => s.min),
+    max: average((s) => s.max),
+    deviation: average((s) => Math.max(DEVIATION_FLOOR, s.orthogonalityDeviation)),
+  };
+}
+
+/** Singular values of the hidden weights and their distance from orthogonality, against steps. */
+export function WeightsPanel() {
+  const weights = useTraining((s) => s.weights);
+  const runs = useTraining((s) => s.runs);
+  const { N, sw2 } = useLab((s) => s.config);
+  const runInits = runs.map((r) => r.run.init);
+  const series = INITS.map((init) => ({ init, data: seriesFor(weights, runInits, init) })).filter(
+    (s): s is { init: Init; data: NonNullable<ReturnType<typeof seriesFor>> } => s.data !== null,
+  );
+  const layers = weights[weights.length - 1]?.layers ?? [];
+
+  return (
+    <section className="panel weights-panel" aria-labelledby="weights-title" data-testid="weights-panel">
+      <h2 id="weights-title">Hidden weights during training</h2>
+      {weights.length === 0 || series.length === 0 ? (
+        <p className="spectrum-empty">
+          {N > MAX_WEIGHT_SPECTRUM_WIDTH
+            ? `Weight spectra are taken up to width ${MAX_WEIGHT_SPECTRUM_WIDTH}; at N = ${N} each layer’s SVD would take seconds.`
+            : 'Waiting for the networks…'}
+        </p>
+      ) : (
+        <>
+          <div className="signal-charts">
+            <StepChart
+              title="singular values of W^l: mean ± std, min and max"
+              yScale="linear"
+              series={series}
+              lines={(d) => [d.mean, d.min, d.max]}
+              band={(d) => [d.mean.map((m, i) => m - d.std[i]!), d.mean.map((m, i) => m + d.std[i]!)]}
+              reference={Math.sqrt(sw2)}
+              testId="weights-singular-values"
+            />
+            <StepChart
+              title="‖WᵀW/σ_w² − I‖_F/√N"
+              yScale="log"
+              series={series}
+              lines={(d) => [d.deviation]}
+              testId="weights-deviation"
+            />
+          </div>
+          <p className="signal-legend">
+            Orange: Gaussian; green, dashed: orthogonal (means over seeds). Layers {layers.join(', ')}; dotted
+            line: σ_w, where every singular value of an orthogonal layer starts.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+interface StepChartProps {
+  readonly title: string;
+  readonly yScale: 'linear' | 'log';
+  readonly series: readonly { init: Init; data: NonNullable<ReturnType<typeof seriesFor>> }[];
+  readonly lines: (data: NonNullable<ReturnType<typeof seriesFor>>) => number[][];
+  readonly band?: (data: NonNullable<ReturnType<typeof seriesFor>>) => [number[], number[]];
+  readonly reference?: number;
+  readonly testId: string;
+}
+
+function StepChart({ title, yScale, series, lines, band, reference, testId }: StepChartProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(containerRef, 280);
+  const xAxisRef = useRef<SVGGElement>(null);
+  const yAxisRef = useRef<SVGGElement>(null);
+  const innerWidth = width - MARGIN.left - MARGIN.right;
+  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+
+  const { x, y } = useMemo(() => {
+    const values = series.flatMap((s) => [...lines(s.data).flat(), ...(band ? band(s.data).flat() : [])]);
+    if (reference !== undefined) values.push(reference);
+    const finite = values.filter((v) => Number.isFinite(v) && (yScale === 'linear' || v > 0));
+    const lo = Math.min(...finite);
+    const hi = Math.max(...finite);
+    const lastStep = Math.max(1, ...series.flatMap((s) => s.data.steps));
+    const yDomain: [number, number] = lo === hi ? [lo * 0.9 || -1, hi * 1.1 || 1] : [lo, hi];
+    const scale: ScaleContinuousNumeric<number, number> = (yScale === 'log' ? scaleLog() : scaleLinear())
+      .domain(yScale === 'linear' ? [Math.min(0, yDomain[0]), yDomain[1] * 1.05] : yDomain)
+      .range([innerHeight, 0])
+      .nice();
+    return { x: scaleLinear().domain([0, lastStep]).range([0, innerWidth]), y: scale };
+  }, [series, lines, band, reference, yScale, innerWidth, innerHeight]);
+
+  useEffect(() => {
+    if (xAxisRef.current) select(xAxisRef.current).call(axisBottom(x).ticks(5));
+    if (yAxisRef.current)
+      select(yAxisRef.current).call(axisLeft(y).ticks(4, yScale === 'log' ? '.0e' : undefined));
+  }, [x, y, yScale]);
+
+  return (
+    <div ref={containerRef} className="signal-chart">
+      <svg
+        width={width}
+        height={HEIGHT}
+        role="img"
+        aria-label={`${title} against training step`}
+        data-testid={testId}
+      >
+        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+          {series.map(({ init, data }) => {
+            const bandPath = band
+              ? area<number>()
+                  .x((i) => x(data.steps[i]!))
+                  .y0((i) => y(band(data)[0][i]!))
+                  .y1((i) => y(band(data)[1][i]!))(data.steps.map((_, i) => i))
+              : null;
+            return (
+              <g key={init} className={`weights-${init}`}>
+                {bandPath && <path className="weights-band" d={bandPath} />}
+                {/* Dots too: the first snapshots are single points that a line cannot show. */}
+                {data.steps.map((step, i) => (
+                  <circle
+                    key={`dot-${i}`}
+                    className="weights-dot"
+                    cx={x(step)}
+                    cy={y(lines(data)[0]![i]!)}
+                    r={2.5}
+                  />
+                ))}
+                {lines(data).map((values, k) => (
+                  <path
+                    key={k}
+                    className={k === 0 ? 'weights-line' : 'weights-line weights-extreme'}
+                    d={
+                      line<number>()
+                        .defined((i) => Number.isFinite(values[i]!))
+                        .x((i) => x(data.steps[i]!))
+                        .y((i) => y(values[i]!))(data.steps.map((_, i) => i)) ?? ''
+                    }
+                  />
+                ))}
+              </g>
+            );
+          })}
+          {reference !== undefined && (
+            <line className="signal-theory" x1={0} x2={innerWidth} y1={y(reference)} y2={y(reference)} />
+          )}
+          <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
+          <g ref={yAxisRef} />
+          <text className="axis-title" x={innerWidth / 2} y={innerHeight + 31} textAnchor="middle">
+            step
+          </text>
+        </g>
+      </svg>
+      <p className="signal-title">
+        {title}
+        {yScale === 'log' ? ' (log scale)' : ''}
+      </p>
+    </div>
+  );
+}

@@ -321,6 +321,17 @@ export const PARAMS = {
       ['linear', 'linear'],
     ],
   }),
+  jp: choice({
+    urlKey: 'jp',
+    label: 'Jacobian at',
+    help: 'Input at which J is taken: a probe with variance q* in every layer (as theory assumes), or a held-out example.',
+    group: 'runtime',
+    default: 'fixed-point',
+    choices: [
+      ['fixed-point', 'fixed-point probe'],
+      ['data', 'a test example'],
+    ],
+  }),
   backend: choice({
     urlKey: 'backend',
     label: 'backend',

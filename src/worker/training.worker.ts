@@ -67,6 +67,9 @@ scope.onmessage = (event: MessageEvent<TrainingRequest>) => {
     case 'configure':
       void ready?.then(() => loop.configure(request.generation, request.config, request.autostart));
       return;
+    case 'probe':
+      void ready?.then(() => loop.setProbe(request.probe));
+      return;
     case 'start':
       void ready?.then(() => loop.start());
       return;

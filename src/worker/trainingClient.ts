@@ -27,6 +27,7 @@ function spawn(config: LabConfig): void {
     });
   };
   send({ type: 'init', backend: config.backend, dataUrl: `${import.meta.env.BASE_URL}data/` });
+  send({ type: 'probe', probe: config.jp });
   configure(config);
 }
 
@@ -48,6 +49,7 @@ export function startTrainingClient(): void {
       restartWorker();
       return;
     }
+    if (state.config.jp !== previous.config.jp) send({ type: 'probe', probe: state.config.jp });
     if (sameTraining(state.config, previous.config)) return;
     clearTimeout(timer);
     timer = setTimeout(() => configure(useLab.getState().config), RECONFIGURE_DELAY_MS);

@@ -150,4 +150,12 @@ describe('training loop', () => {
       reason: expect.stringMatching(/≈ 1000 s/),
     });
   });
+
+  it('switches the Jacobian probe to a held-out example and snapshots a stopped run at once', async () => {
+    const { events, loop } = recorder();
+    await loop.configure(1, TINY, false);
+    await loop.setProbe('data');
+    const spectra = events.filter((e) => e.type === 'spectrum');
+    expect(spectra.map((e) => e.type === 'spectrum' && e.spectra[0]!.probe)).toEqual(['fixed-point', 'data']);
+  });
 });

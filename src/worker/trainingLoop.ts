@@ -1,5 +1,5 @@
 import type { LabConfig } from '../config/index.ts';
-import { sampledLayers, summarizeLayers, type Experiment } from '../engine/index.ts';
+import { sampledLayers, summarizeLayers, type Experiment, type JacobianProbe } from '../engine/index.ts';
 import { MAX_WEIGHT_SPECTRUM_WIDTH, type TrainingEvent, type TrainingState } from './trainingProtocol.ts';
 
 /** At most 20 progress messages a second reach the page. */
@@ -57,6 +57,7 @@ export class TrainingLoop {
   private trainingSeconds = 0;
   private spectrumSeconds = 0;
   private lastSpectrumCost = 0;
+  private probe: JacobianProbe = 'fixed-point';
   /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
   private lastSnapshotStep = -1;
 
@@ -123,6 +124,17 @@ export class TrainingLoop {
       // A paused network is worth looking at: its spectrum and signal as they are now.
       await this.snapshotIfNew();
       this.setState('paused');
+    });
+  }
+
+  /** Where later spectra are taken; a stopped run gets a new snapshot at once. */
+  setProbe(probe: JacobianProbe): Promise<void> {
+    this.probe = probe;
+    if (this.running) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (!this.experiment) return;
+      this.lastSnapshotStep = -1;
+      await this.snapshotIfNew();
     });
   }
 
@@ -251,7 +263,7 @@ export class TrainingLoop {
       return;
     }
     const started = performance.now();
-    const spectra = await this.experiment!.jacobianSpectrum();
+    const spectra = await this.experiment!.jacobianSpectrum({ probe: this.probe });
     const seconds = (performance.now() - started) / 1000;
     const transfer = spectra.flatMap((s) => [s.singularValues.buffer, s.logSingularValues.buffer]);
     this.post(

@@ -1,5 +1,11 @@
 import type { LabConfig } from '../config/index.ts';
-import type { ExperimentInfo, JacobianSpectrum, RunInfo, WeightSummary } from '../engine/index.ts';
+import type {
+  ExperimentInfo,
+  JacobianProbe,
+  JacobianSpectrum,
+  RunInfo,
+  WeightSummary,
+} from '../engine/index.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -27,6 +33,7 @@ export type TrainingRequest =
       readonly config: LabConfig;
       readonly autostart: boolean;
     }
+  | { readonly type: 'probe'; readonly probe: JacobianProbe }
   | { readonly type: 'start' }
   | { readonly type: 'pause' }
   | { readonly type: 'step' };

@@ -1,5 +1,6 @@
 import { area, axisBottom, axisLeft, curveStepAfter, line, scaleLinear, scaleLog, select } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { JacobianProbe } from '../../engine/index.ts';
 import { useLab } from '../../state/store.ts';
 import { useTraining, type SpectrumSnapshot } from '../../state/training.ts';
 import { jacobianMoments, type JacobianDensity, type WeightInit } from '../../theory/index.ts';
@@ -64,6 +65,7 @@ export function SpectrumPanel() {
       <header className="panel-head">
         <h2 id="spectrum-title">Jacobian spectrum: Gaussian vs orthogonal</h2>
         <div className="panel-options">
+          <ParamControl paramKey="jp" />
           <ParamControl paramKey="sv" />
           <ParamControl paramKey="sx" />
         </div>
@@ -76,7 +78,12 @@ export function SpectrumPanel() {
             index={index}
             onPick={(i) => setIndex(i === snapshots.length - 1 ? null : i)}
           />
-          <SpectrumTable spectra={spectra} moments={moments} depth={depth ?? 0} />
+          <SpectrumTable
+            spectra={spectra}
+            moments={moments}
+            depth={depth ?? 0}
+            probe={snapshot.spectra[0]?.probe ?? 'fixed-point'}
+          />
         </>
       ) : skipped ? (
         <p className="spectrum-empty" role="status">
@@ -287,16 +294,21 @@ function SpectrumTable({
   spectra,
   moments,
   depth,
+  probe,
 }: {
   spectra: InitSpectrum[];
   moments: ReturnType<typeof jacobianMoments> | null;
   depth: number;
+  probe: JacobianProbe;
 }) {
   return (
     <table className="numbers spectrum-table">
       <caption>
-        J over {depth} square layers D^l W^l at the fixed-point probe; measured (mean over seeds) and theory
-        (infinite width)
+        J over {depth} square layers D^l W^l at{' '}
+        {probe === 'data'
+          ? 'a held-out example (theory assumes variance q* in every layer, which a real input only approaches)'
+          : 'the fixed-point probe'}
+        ; measured (mean over seeds) and theory (infinite width)
       </caption>
       <thead>
         <tr>

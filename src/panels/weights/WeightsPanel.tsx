@@ -142,25 +142,31 @@ function StepChart({ title, yScale, series, lines, band, reference, testId }: St
       >
         <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
           {series.map(({ init, data }) => {
+            // A diverged run's weights are NaN: such points are left out of every shape.
+            const [lower, upper] = band ? band(data) : [[], []];
             const bandPath = band
               ? area<number>()
+                  .defined((i) => Number.isFinite(lower[i]!) && Number.isFinite(upper[i]!))
                   .x((i) => x(data.steps[i]!))
-                  .y0((i) => y(band(data)[0][i]!))
-                  .y1((i) => y(band(data)[1][i]!))(data.steps.map((_, i) => i))
+                  .y0((i) => y(lower[i]!))
+                  .y1((i) => y(upper[i]!))(data.steps.map((_, i) => i))
               : null;
+            const centre = lines(data)[0]!;
             return (
               <g key={init} className={`weights-${init}`}>
                 {bandPath && <path className="weights-band" d={bandPath} />}
                 {/* Dots too: the first snapshots are single points that a line cannot show. */}
-                {data.steps.map((step, i) => (
-                  <circle
-                    key={`dot-${i}`}
-                    className="weights-dot"
-                    cx={x(step)}
-                    cy={y(lines(data)[0]![i]!)}
-                    r={2.5}
-                  />
-                ))}
+                {data.steps.map((step, i) =>
+                  Number.isFinite(centre[i]!) ? (
+                    <circle
+                      key={`dot-${i}`}
+                      className="weights-dot"
+                      cx={x(step)}
+                      cy={y(centre[i]!)}
+                      r={2.5}
+                    />
+                  ) : null,
+                )}
                 {lines(data).map((values, k) => (
                   <path
                     key={k}

@@ -170,11 +170,13 @@ export interface JacobianBenchResult {
   readonly depth: number;
   readonly width: number;
   readonly runs: number;
-  /** One snapshot: the stacked Jacobian products on the backend and a Float64 SVD per run. */
-  readonly seconds: number;
+  /** One snapshot: the stacked Jacobian products on the backend and a Float64 SVD per run; null if skipped. */
+  readonly seconds: number | null;
 }
 
 export const JACOBIAN_GRID = { depths: [10, 100], widths: [128, 256, 512, 1024] } as const;
+/** A first snapshot slower than this is not timed again, and larger widths at that depth are skipped. */
+const JACOBIAN_MAX_SECONDS = 20;
 
 /** Times `jacobianSpectrum()` for a Gaussian/orthogonal pair over a grid of sizes. */
 export async function measureJacobianGrid(
@@ -183,18 +185,30 @@ export async function measureJacobianGrid(
 ): Promise<JacobianBenchResult[]> {
   const results: JacobianBenchResult[] = [];
   for (const depth of JACOBIAN_GRID.depths) {
+    let tooSlow = false;
     for (const width of JACOBIAN_GRID.widths) {
-      const experiment = await createExperiment(benchConfig(depth, width, 2), { evalExamples: 64 });
-      try {
-        await experiment.jacobianSpectrum(); // warm-up: kernels and first allocations
-        const started = performance.now();
-        await experiment.jacobianSpectrum();
-        const result = { backend, depth, width, runs: 2, seconds: (performance.now() - started) / 1000 };
-        results.push(result);
-        onResult(result);
-      } finally {
-        experiment.dispose();
+      let seconds: number | null = null;
+      if (!tooSlow) {
+        const experiment = await createExperiment(benchConfig(depth, width, 2), { evalExamples: 64 });
+        try {
+          const warmStart = performance.now();
+          await experiment.jacobianSpectrum(); // warm-up: kernels and first allocations
+          const warmSeconds = (performance.now() - warmStart) / 1000;
+          if (warmSeconds > JACOBIAN_MAX_SECONDS) {
+            tooSlow = true;
+            seconds = warmSeconds;
+          } else {
+            const started = performance.now();
+            await experiment.jacobianSpectrum();
+            seconds = (performance.now() - started) / 1000;
+          }
+        } finally {
+          experiment.dispose();
+        }
       }
+      const result = { backend, depth, width, runs: 2, seconds };
+      results.push(result);
+      onResult(result);
     }
   }
   return results;

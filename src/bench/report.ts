@@ -81,7 +81,7 @@ export function formatJacobianTable(results: readonly JacobianBenchResult[]): st
   const depths = [...new Set(results.map((r) => r.depth))];
   const widths = [...new Set(results.map((r) => r.width))];
   const cell = (depth: number, width: number) =>
-    results.find((r) => r.depth === depth && r.width === width)?.seconds.toFixed(2) ?? '—';
+    results.find((r) => r.depth === depth && r.width === width)?.seconds?.toFixed(1) ?? 'skipped';
   return [
     `Jacobian + SVD, one snapshot of a Gaussian/orthogonal pair (${results[0]!.backend}), seconds:`,
     '',

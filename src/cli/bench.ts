@@ -159,7 +159,7 @@ runCli('bench', FLAGS, ({ flags, values }) => {
       await selectNodeBackend('wasm');
       await measureJacobianGrid('node wasm', (r) => {
         jacobian.push(r);
-        console.error(`bench: jacobian L=${r.depth} N=${r.width}: ${r.seconds.toFixed(2)} s`);
+        console.error(`bench: jacobian L=${r.depth} N=${r.width}: ${r.seconds?.toFixed(2) ?? 'skipped'} s`);
       });
     }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));

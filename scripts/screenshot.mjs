@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Takes screenshots of the built lab at 1280×720 for the README and for looking at panels:
 //   node scripts/screenshot.mjs [out.png] ["?query"] ...   (pairs; defaults to docs/lab.png with the default state)
-// With SCREENSHOT_STEPS=n it waits until the runs have trained n steps (for pictures of live curves).
+// With SCREENSHOT_STEPS=n it waits until the runs have trained n steps (for pictures of live curves);
+// SCREENSHOT_FULL=1 takes the whole page.
 // Serves dist/ itself, so run `npm run build` first.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -44,7 +45,7 @@ try {
       );
     }
     await page.waitForTimeout(300);
-    await page.screenshot({ path: out });
+    await page.screenshot({ path: out, fullPage: Boolean(process.env.SCREENSHOT_FULL) });
     console.log(`wrote ${out}`);
   }
   await browser.close();

@@ -98,3 +98,14 @@ describe('sMaxSquared', () => {
     expect(sMaxSquared('erf', 1, 0.1, 10)).toBeNull();
   });
 });
+
+describe('Jacobian moments at large depth', () => {
+  it('overflows to Infinity, never to NaN, and keeps an exact zero variance', () => {
+    // ReLU at σ_w² = 4: χ₁ = 2, so χ₁^{2L} = 2^1998 is beyond the double range.
+    const deep = jacobianMoments('relu', 4, 0.05, 999);
+    expect(deep.gaussian.variance).toBe(Infinity);
+    expect(deep.orthogonal.variance).toBe(Infinity);
+    expect(jacobianMoments('linear', 4, 0, 999).orthogonal.variance).toBe(0);
+    expect(jacobianMoments('linear', 1, 0, 10).gaussian.variance).toBeCloseTo(10, 12);
+  });
+});

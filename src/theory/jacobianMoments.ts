@@ -57,8 +57,12 @@ export function jacobianMoments(
   const mu2 = moments.dphi4;
   const chi = sw2 * mu1;
   const meanSq = Math.pow(chi, depth);
-  const variance = (s1: number): number =>
-    mu1 > 0 ? meanSq * meanSq * depth * (mu2 / (mu1 * mu1) - 1 - s1) : 0;
+  // In log space, so that χ₁^{2L} can overflow while a zero bracket (linear, orthogonal) stays 0.
+  const variance = (s1: number): number => {
+    const bracket = mu1 > 0 ? mu2 / (mu1 * mu1) - 1 - s1 : 0;
+    if (!(bracket > 0) || depth === 0) return 0;
+    return Math.exp(2 * depth * Math.log(chi) + Math.log(depth * bracket));
+  };
   const inputCondition = activation.positivelyHomogeneous
     ? 'for any input length (the law of φ′ does not depend on q)'
     : `with the input at the fixed point q* = ${qStar.toPrecision(4)}`;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -15,6 +15,10 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
+
+// Leave one core to the page: with every core computing, the main thread's frames stretch past
+// 50 ms on a two-core machine, and the page stops feeling live.
+setThreadsCount(Math.max(1, (navigator.hardwareConcurrency || 2) - 1));
 
 export interface SelectedBackend {
   readonly active: BackendName;
@@ -69,7 +73,7 @@ async function describeAdapter(backend: BackendName): Promise<string> {
   }
   if (backend === 'wasm') {
     const threads = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated;
-    return `WebAssembly${threads ? ', threads' : ', single thread'}`;
+    return `WebAssembly, ${threads ? `${getThreadsCount()} threads` : 'single thread'}`;
   }
   return 'JavaScript';
 }

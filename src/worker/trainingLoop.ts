@@ -10,6 +10,7 @@ const EVALUATIONS_PER_RUN = 50;
 const SPECTRUM_TIME_SHARE = 0.1;
 /** Weight spectra pool this many sampled hidden layers (each an O(N³) SVD on the host)… */
 const WEIGHT_LAYERS = 4;
+const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 /** A single snapshot predicted to take longer is skipped: the worker must answer within seconds. */
 export const MAX_SPECTRUM_SECONDS = 4;
 
@@ -60,6 +61,7 @@ export class TrainingLoop {
   private probe: JacobianProbe = 'fixed-point';
   /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
   private lastSnapshotStep = -1;
+  private lastSnapshotAt = -Infinity;
 
   /**
    * @param predictSpectrumSeconds predicted cost of one spectrum snapshot for a configuration; snapshots
@@ -210,8 +212,11 @@ export class TrainingLoop {
     if (result.step % interval === 0 || result.step === this.config!.steps) {
       this.flush();
       await this.evaluate();
-      // Snapshots ride on the evaluation schedule, as often as their share of the time allows.
-      if (this.spectrumSeconds + this.lastSpectrumCost <= SPECTRUM_TIME_SHARE * this.trainingSeconds) {
+      // Snapshots ride on the evaluation schedule, as often as their share of the time allows, and
+      // at most one a second: each redraws three panels, and small networks would send dozens.
+      const affordable =
+        this.spectrumSeconds + this.lastSpectrumCost <= SPECTRUM_TIME_SHARE * this.trainingSeconds;
+      if (affordable && performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_INTERVAL_MS) {
         await this.snapshot();
       }
     }
@@ -226,6 +231,7 @@ export class TrainingLoop {
     const started = performance.now();
     const experiment = this.experiment!;
     this.lastSnapshotStep = experiment.stepsDone;
+    this.lastSnapshotAt = performance.now();
     const [forward, gradients] = await Promise.all([experiment.signal(), experiment.gradientNorms()]);
     const backward = gradients.map((g) => g.preActivation);
     this.post(

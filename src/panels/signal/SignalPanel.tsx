@@ -1,14 +1,11 @@
-import { axisBottom, axisLeft, line, scaleLinear, scaleLog, select } from 'd3';
-import { useEffect, useMemo, useRef } from 'react';
+import { line, scaleLinear, scaleLog } from 'd3';
+import { useCallback, useMemo } from 'react';
 import { useLab } from '../../state/store.ts';
 import { useTraining, type SignalSnapshot } from '../../state/training.ts';
 import { meanFieldPoint, qMap } from '../../theory/index.ts';
 import { formatQuantity } from '../../ui/format.ts';
-import { useElementWidth } from '../../ui/useElementWidth.ts';
+import { SmallChart, type ChartScales } from '../SmallChart.tsx';
 import './signal.css';
-
-const MARGIN = { top: 8, right: 10, bottom: 36, left: 54 } as const;
-const HEIGHT = 210;
 
 interface Curve {
   readonly key: string;
@@ -106,68 +103,48 @@ export function SignalPanel() {
 }
 
 function LayerChart({ title, curves, testId }: { title: string; curves: readonly Curve[]; testId: string }) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(containerRef, 280);
-  const xAxisRef = useRef<SVGGElement>(null);
-  const yAxisRef = useRef<SVGGElement>(null);
-  const innerWidth = width - MARGIN.left - MARGIN.right;
-  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const layers = curves[0]?.values.length ?? 1;
-
-  const { x, y } = useMemo(() => {
-    let lo = Infinity;
-    let hi = 0;
-    for (const c of curves) {
-      for (let i = 0; i < c.values.length; i++) {
-        const v = c.values[i]!;
-        if (Number.isFinite(v) && v > 0) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
+  const scales = useCallback(
+    (innerWidth: number, innerHeight: number): ChartScales => {
+      let lo = Infinity;
+      let hi = 0;
+      for (const c of curves) {
+        for (let i = 0; i < c.values.length; i++) {
+          const v = c.values[i]!;
+          if (Number.isFinite(v) && v > 0) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+          }
         }
       }
-    }
-    if (lo === Infinity) [lo, hi] = [0.1, 10];
-    if (lo === hi) [lo, hi] = [lo / 2, hi * 2];
-    return {
-      x: scaleLinear()
-        .domain([1, Math.max(2, layers)])
-        .range([0, innerWidth]),
-      y: scaleLog().domain([lo, hi]).range([innerHeight, 0]).nice(),
-    };
-  }, [curves, layers, innerWidth, innerHeight]);
-
-  useEffect(() => {
-    if (xAxisRef.current) select(xAxisRef.current).call(axisBottom(x).ticks(6, 'd'));
-    if (yAxisRef.current) select(yAxisRef.current).call(axisLeft(y).ticks(4, '.0e'));
-  }, [x, y]);
-
-  const path = (values: ArrayLike<number>) =>
-    line<number>()
-      .defined((l) => Number.isFinite(values[l]!) && values[l]! > 0)
-      .x((l) => x(l + 1))
-      .y((l) => y(values[l]!))(Array.from({ length: values.length }, (_, l) => l)) ?? '';
-
+      if (lo === Infinity) [lo, hi] = [0.1, 10];
+      if (lo === hi) [lo, hi] = [lo / 2, hi * 2];
+      return {
+        x: scaleLinear()
+          .domain([1, Math.max(2, layers)])
+          .range([0, innerWidth]),
+        y: scaleLog().domain([lo, hi]).range([innerHeight, 0]).nice(),
+        yFormat: '.0e',
+      };
+    },
+    [curves, layers],
+  );
   return (
-    <div ref={containerRef} className="signal-chart">
-      <svg
-        width={width}
-        height={HEIGHT}
-        role="img"
-        aria-label={`${title}, per hidden layer, log scale`}
-        data-testid={testId}
-      >
-        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-          {curves.map((c) => (
-            <path key={c.key} className={c.className} d={path(c.values)} />
-          ))}
-          <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
-          <g ref={yAxisRef} />
-          <text className="axis-title" x={innerWidth / 2} y={innerHeight + 31} textAnchor="middle">
-            hidden layer l
-          </text>
-        </g>
-      </svg>
-      <p className="signal-title">{title} (log scale)</p>
-    </div>
+    <SmallChart title={`${title} (log scale)`} xLabel="hidden layer l" testId={testId} scales={scales}>
+      {({ x, y }) =>
+        curves.map((c) => (
+          <path
+            key={c.key}
+            className={c.className}
+            d={
+              line<number>()
+                .defined((l) => Number.isFinite(c.values[l]!) && c.values[l]! > 0)
+                .x((l) => x(l + 1))
+                .y((l) => y(c.values[l]!))(Array.from({ length: c.values.length }, (_, l) => l)) ?? ''
+            }
+          />
+        ))
+      }
+    </SmallChart>
   );
 }

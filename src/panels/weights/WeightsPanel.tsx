@@ -1,23 +1,12 @@
-import {
-  area,
-  axisBottom,
-  axisLeft,
-  line,
-  scaleLinear,
-  scaleLog,
-  select,
-  type ScaleContinuousNumeric,
-} from 'd3';
-import { useEffect, useMemo, useRef } from 'react';
+import { area, line, scaleLinear, scaleLog } from 'd3';
+import { useCallback } from 'react';
 import type { WeightSummary } from '../../engine/index.ts';
 import { useLab } from '../../state/store.ts';
 import { useTraining, type WeightSnapshot } from '../../state/training.ts';
-import { useElementWidth } from '../../ui/useElementWidth.ts';
+import { SmallChart, type ChartScales } from '../SmallChart.tsx';
 import { MAX_WEIGHT_SPECTRUM_WIDTH } from '../../worker/trainingProtocol.ts';
 import './weights.css';
 
-const MARGIN = { top: 8, right: 10, bottom: 36, left: 54 } as const;
-const HEIGHT = 200;
 const INITS = ['gaussian', 'orthogonal'] as const;
 /** Orthogonal weights start at ~1e-7 (float32); the log axis needs a floor. */
 const DEVIATION_FLOOR = 1e-8;
@@ -103,44 +92,37 @@ interface StepChartProps {
 }
 
 function StepChart({ title, yScale, series, lines, band, reference, testId }: StepChartProps) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(containerRef, 280);
-  const xAxisRef = useRef<SVGGElement>(null);
-  const yAxisRef = useRef<SVGGElement>(null);
-  const innerWidth = width - MARGIN.left - MARGIN.right;
-  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-
-  const { x, y } = useMemo(() => {
-    const values = series.flatMap((s) => [...lines(s.data).flat(), ...(band ? band(s.data).flat() : [])]);
-    if (reference !== undefined) values.push(reference);
-    const finite = values.filter((v) => Number.isFinite(v) && (yScale === 'linear' || v > 0));
-    const lo = Math.min(...finite);
-    const hi = Math.max(...finite);
-    const lastStep = Math.max(1, ...series.flatMap((s) => s.data.steps));
-    const yDomain: [number, number] = lo === hi ? [lo * 0.9 || -1, hi * 1.1 || 1] : [lo, hi];
-    const scale: ScaleContinuousNumeric<number, number> = (yScale === 'log' ? scaleLog() : scaleLinear())
-      .domain(yScale === 'linear' ? [Math.min(0, yDomain[0]), yDomain[1] * 1.05] : yDomain)
-      .range([innerHeight, 0])
-      .nice();
-    return { x: scaleLinear().domain([0, lastStep]).range([0, innerWidth]), y: scale };
-  }, [series, lines, band, reference, yScale, innerWidth, innerHeight]);
-
-  useEffect(() => {
-    if (xAxisRef.current) select(xAxisRef.current).call(axisBottom(x).ticks(5));
-    if (yAxisRef.current)
-      select(yAxisRef.current).call(axisLeft(y).ticks(4, yScale === 'log' ? '.0e' : undefined));
-  }, [x, y, yScale]);
+  const scales = useCallback(
+    (innerWidth: number, innerHeight: number): ChartScales => {
+      const values = series.flatMap((s) => [...lines(s.data).flat(), ...(band ? band(s.data).flat() : [])]);
+      if (reference !== undefined) values.push(reference);
+      const finite = values.filter((v) => Number.isFinite(v) && (yScale === 'linear' || v > 0));
+      const lo = Math.min(...finite);
+      const hi = Math.max(...finite);
+      const lastStep = Math.max(1, ...series.flatMap((s) => s.data.steps));
+      const yDomain: [number, number] = lo === hi ? [lo * 0.9 || -1, hi * 1.1 || 1] : [lo, hi];
+      const y = (yScale === 'log' ? scaleLog() : scaleLinear())
+        .domain(yScale === 'linear' ? [Math.min(0, yDomain[0]), yDomain[1] * 1.05] : yDomain)
+        .range([innerHeight, 0])
+        .nice();
+      return {
+        x: scaleLinear().domain([0, lastStep]).range([0, innerWidth]),
+        y,
+        ...(yScale === 'log' ? { yFormat: '.0e' } : {}),
+      };
+    },
+    [series, lines, band, reference, yScale],
+  );
 
   return (
-    <div ref={containerRef} className="signal-chart">
-      <svg
-        width={width}
-        height={HEIGHT}
-        role="img"
-        aria-label={`${title} against training step`}
-        data-testid={testId}
-      >
-        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+    <SmallChart
+      title={`${title}${yScale === 'log' ? ' (log scale)' : ''}`}
+      xLabel="step"
+      testId={testId}
+      scales={scales}
+    >
+      {({ x, y }, { innerWidth }) => (
+        <>
           {series.map(({ init, data }) => {
             // A diverged run's weights are NaN: such points are left out of every shape.
             const [lower, upper] = band ? band(data) : [[], []];
@@ -185,17 +167,8 @@ function StepChart({ title, yScale, series, lines, band, reference, testId }: St
           {reference !== undefined && (
             <line className="signal-theory" x1={0} x2={innerWidth} y1={y(reference)} y2={y(reference)} />
           )}
-          <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
-          <g ref={yAxisRef} />
-          <text className="axis-title" x={innerWidth / 2} y={innerHeight + 31} textAnchor="middle">
-            step
-          </text>
-        </g>
-      </svg>
-      <p className="signal-title">
-        {title}
-        {yScale === 'log' ? ' (log scale)' : ''}
-      </p>
-    </div>
+        </>
+      )}
+    </SmallChart>
   );
 }

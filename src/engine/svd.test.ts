@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { haarFactor } from './haar.ts';
 import { RandomStream } from './random.ts';
 import { bidiagonalSingularValues, singularValues } from './svd.ts';
+import { symmetricEigenvalues } from '../theory/testkit/jacobianEigenvalues.ts';
 
 function gaussian(seed: number, rows: number, cols: number): Float64Array {
   return new RandomStream(seed, 'svd-test', rows, cols).fillNormal(new Float64Array(rows * cols));
@@ -27,43 +28,17 @@ function withSpectrum(sigma: readonly number[], seed: number): Float64Array {
   return a;
 }
 
-/** Reference: eigenvalues of the symmetric AᵀA by cyclic Jacobi rotations (a different algorithm). */
+/** Reference: eigenvalues of the symmetric AᵀA by cyclic Jacobi rotations (a different algorithm), descending. */
 function jacobiEigenvaluesOfGram(a: Float64Array, rows: number, cols: number): number[] {
   const n = cols;
-  const s = new Float64Array(n * n);
+  const gram = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       let sum = 0;
       for (let k = 0; k < rows; k++) sum += a[k * cols + i]! * a[k * cols + j]!;
-      s[i * n + j] = sum;
+      gram[i * n + j] = sum;
     }
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += s[p * n + q]! ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++)
-      for (let q = p + 1; q < n; q++) {
-        const apq = s[p * n + q]!;
-        if (apq === 0) continue;
-        const theta = (s[q * n + q]! - s[p * n + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.hypot(theta, 1));
-        const c = 1 / Math.hypot(t, 1);
-        const sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const skp = s[k * n + p]!;
-          const skq = s[k * n + q]!;
-          s[k * n + p] = c * skp - sn * skq;
-          s[k * n + q] = sn * skp + c * skq;
-        }
-        for (let k = 0; k < n; k++) {
-          const spk = s[p * n + k]!;
-          const sqk = s[q * n + k]!;
-          s[p * n + k] = c * spk - sn * sqk;
-          s[q * n + k] = sn * spk + c * sqk;
-        }
-      }
-  }
-  return Array.from({ length: n }, (_, i) => s[i * n + i]!).sort((x, y) => y - x);
+  return [...symmetricEigenvalues(gram, n)].reverse();
 }
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -41,10 +41,10 @@ function multiply(a: Matrix, b: Matrix, n: number): Matrix {
 }
 
 /**
- * First two spectral moments of JJᵀ for one sampled width-n, depth-L network with the input at
- * q* (x⁰ = φ(h⁰), h⁰ ~ N(0, q*), so that h¹ has variance q*): m_k = tr((JJᵀ)^k)/n.
+ * J = ∏ D^l W^l of one sampled width-n, depth-L network with the input at q* (x⁰ = φ(h⁰),
+ * h⁰ ~ N(0, q*), so that h¹ has variance q*), row-major n × n.
  */
-export function sampledJacobianMoments(
+export function sampledJacobian(
   act: Activation,
   init: 'gaussian' | 'orthogonal',
   sw2: number,
@@ -53,7 +53,7 @@ export function sampledJacobianMoments(
   n: number,
   depth: number,
   seed: number,
-): { m1: number; m2: number } {
+): Matrix {
   const normal = seededNormal(seed);
   let x = Float64Array.from({ length: n }, () => act.phi(Math.sqrt(qStar) * normal()));
   let jacobian: Matrix = new Float64Array(n * n);
@@ -78,14 +78,28 @@ export function sampledJacobianMoments(
     jacobian = next;
     x = h.map((value) => act.phi(value));
   }
-  let trace = 0;
-  for (const v of jacobian) trace += v * v;
-  // tr((JJᵀ)²) = ‖JᵀJ‖²_F; JᵀJ = Jᵀ·J computed via the transpose.
+  return jacobian;
+}
+
+/** JJᵀ of a row-major n × n matrix. */
+export function gramOfRows(jacobian: Matrix, n: number): Matrix {
   const transposed = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) transposed[j * n + i] = jacobian[i * n + j] as number;
-  const gram = multiply(transposed, jacobian, n);
+  return multiply(jacobian, transposed, n);
+}
+
+/** First two spectral moments of JJᵀ for one sampled network: m_k = tr((JJᵀ)^k)/n. */
+export function sampledJacobianMoments(...args: Parameters<typeof sampledJacobian>): {
+  m1: number;
+  m2: number;
+} {
+  const n = args[5];
+  const jacobian = sampledJacobian(...args);
+  let trace = 0;
+  for (const v of jacobian) trace += v * v;
+  // tr((JJᵀ)²) = ‖JJᵀ‖²_F.
   let traceSq = 0;
-  for (const v of gram) traceSq += v * v;
+  for (const v of gramOfRows(jacobian, n)) traceSq += v * v;
   return { m1: trace / n, m2: traceSq / n };
 }

@@ -492,13 +492,15 @@ function equidistribute(param: readonly number[], coordinates: readonly number[]
   return out;
 }
 
-function failure(
+/** A law with no continuous part on the grid: atoms only (a delta spectrum), or a failed solve. */
+function withoutGrid(
   init: WeightInit,
   depth: number,
   qStar: number,
   atZero: number,
   atoms: readonly PointMass[],
-  reason: string,
+  support: readonly [number, number],
+  scale: 'log' | 'linear',
 ): JacobianDensity {
   const empty = new Float64Array(0);
   return {
@@ -513,11 +515,21 @@ function failure(
     atoms,
     tailMass: 0,
     topMass: 0,
-    support: [0, 0],
-    scale: 'log',
-    ok: false,
-    reason,
+    support,
+    scale,
+    ok: true,
   };
+}
+
+function failure(
+  init: WeightInit,
+  depth: number,
+  qStar: number,
+  atZero: number,
+  atoms: readonly PointMass[],
+  reason: string,
+): JacobianDensity {
+  return { ...withoutGrid(init, depth, qStar, atZero, atoms, [0, 0], 'log'), ok: false, reason };
 }
 
 /**
@@ -572,7 +584,6 @@ export function jacobianDensity(
   }
   const atomMass = atoms.reduce((s, a) => s + a.weight, 0);
   const contMass = 1 - atZero - atomMass;
-  const empty = new Float64Array(0);
   if (contMass <= 1e-12) {
     const location = atoms[0]?.lambda ?? 0;
     if (atoms.length > 0 && !(location >= 1e-300 && location <= 1e300))
@@ -584,22 +595,7 @@ export function jacobianDensity(
         atoms,
         `the spectrum is a point mass at σ_w^{2L} = e^${(L * logSw2).toPrecision(5)}, beyond the double range`,
       );
-    return {
-      init,
-      depth,
-      qStar,
-      lambda: empty,
-      density: empty,
-      logLambda: empty,
-      logDensity: empty,
-      atZero,
-      atoms,
-      tailMass: 0,
-      topMass: 0,
-      support: [location, location],
-      scale,
-      ok: true,
-    };
+    return withoutGrid(init, depth, qStar, atZero, atoms, [location, location], scale);
   }
 
   if (L === 1 && init === 'orthogonal' && !law.discrete) {

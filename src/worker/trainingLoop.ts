@@ -7,7 +7,7 @@ const FLUSH_INTERVAL_MS = 50;
 /** Held-out evaluations per training run: often enough for a curve, cheap enough not to slow training. */
 const EVALUATIONS_PER_RUN = 50;
 /** Snapshots (Jacobian spectra, signal propagation) may take at most this fraction of training time. */
-const SPECTRUM_TIME_SHARE = 0.1;
+const SNAPSHOT_TIME_SHARE = 0.1;
 /** Weight spectra pool this many sampled hidden layers (each an O(N³) SVD on the host)… */
 const WEIGHT_LAYERS = 4;
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
@@ -54,10 +54,10 @@ export class TrainingLoop {
   private pendingSteps: number[] = [];
   private pendingLosses: number[] = [];
   private lastFlush = 0;
-  /** Seconds spent in training steps and in spectrum snapshots, for the spectra's time budget. */
+  /** Seconds spent in training steps and in snapshots, for the snapshots' time budget. */
   private trainingSeconds = 0;
-  private spectrumSeconds = 0;
-  private lastSpectrumCost = 0;
+  private snapshotSeconds = 0;
+  private lastSnapshotCost = 0;
   private probe: JacobianProbe = 'fixed-point';
   /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
   private lastSnapshotStep = -1;
@@ -84,7 +84,7 @@ export class TrainingLoop {
       this.pendingSteps = [];
       this.pendingLosses = [];
       this.trainingSeconds = 0;
-      this.spectrumSeconds = 0;
+      this.snapshotSeconds = 0;
       this.lastSnapshotStep = -1;
       this.setState('building');
       let experiment: Experiment;
@@ -215,7 +215,7 @@ export class TrainingLoop {
       // Snapshots ride on the evaluation schedule, as often as their share of the time allows, and
       // at most one a second: each redraws three panels, and small networks would send dozens.
       const affordable =
-        this.spectrumSeconds + this.lastSpectrumCost <= SPECTRUM_TIME_SHARE * this.trainingSeconds;
+        this.snapshotSeconds + this.lastSnapshotCost <= SNAPSHOT_TIME_SHARE * this.trainingSeconds;
       if (affordable && performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_INTERVAL_MS) {
         await this.snapshot();
       }
@@ -252,8 +252,8 @@ export class TrainingLoop {
     }
     await this.snapshotSpectrum();
     const seconds = (performance.now() - started) / 1000;
-    this.spectrumSeconds += seconds;
-    this.lastSpectrumCost = seconds;
+    this.snapshotSeconds += seconds;
+    this.lastSnapshotCost = seconds;
   }
 
   private async snapshotSpectrum(): Promise<void> {

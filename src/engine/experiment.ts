@@ -7,23 +7,21 @@ import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
 import { initialLayer } from './init.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
-import { lossGradient, perRunCorrect, perRunLoss } from './loss.ts';
-import { StackedModel, type LayerInit } from './model.ts';
-import { MaskedOptimizer } from './optimizer.ts';
+import { HeldOutEvaluation, type EvalResult } from './evaluation.ts';
+import type { LayerInit } from './model.ts';
+import { PerRunTrainer } from './perRunTrainer.ts';
+import { StackedTrainer } from './stackedTrainer.ts';
+import { preferredFormulation, type Formulation, type Trainer } from './trainer.ts';
 import { planRuns, type RunInfo } from './runs.ts';
 import { estimateCost, widestFeasibleWidth } from './cost.ts';
-import { gradientNorms, type GradientNorms } from './gradientNorms.ts';
-import {
-  accumulateJacobian,
-  fixedPointProbe,
-  jacobianLayers,
-  jacobianSpectra,
-  type JacobianOptions,
-  type JacobianSpectrum,
-} from './jacobian.ts';
-import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
+import type { GradientNorms } from './gradientNorms.ts';
+import type { JacobianOptions, JacobianSpectrum } from './jacobian.ts';
+import { NetworkMeasurements, type MeasurementContext } from './measurements.ts';
+import type { WeightSpectra, WeightSpectraOptions } from './weightSpectra.ts';
 
 export { planRuns, type RunInfo };
+export type { EvalResult } from './evaluation.ts';
+export { FORMULATIONS, preferredFormulation, type Formulation } from './trainer.ts';
 
 export interface RunStatus extends RunInfo {
   readonly diverged: boolean;
@@ -42,16 +40,6 @@ export interface StepResult {
   readonly newlyDiverged: readonly number[];
 }
 
-export interface EvalResult {
-  /** Steps taken when evaluated. */
-  readonly step: number;
-  /** Per-run mean loss on the held-out examples; NaN for diverged runs. */
-  readonly loss: Float32Array;
-  /** Per-run fraction classified correctly; null for regression. */
-  readonly accuracy: Float32Array | null;
-  readonly examples: number;
-}
-
 export interface ExperimentInfo {
   /** Parameters of one run (weights and biases). */
   readonly parameterCount: number;
@@ -62,6 +50,8 @@ export interface ExperimentInfo {
   readonly memoryBytes: number;
   readonly batchSize: number;
   readonly evalExamples: number;
+  /** How the training step is written as tensor programs (see Formulation). */
+  readonly formulation: Formulation;
   readonly inputScaling: InputScaling;
   readonly dataset: {
     readonly name: string;
@@ -86,6 +76,8 @@ export interface ExperimentOptions {
   readonly drawCache?: UnitDrawCache;
   /** Refuse, before drawing anything, runs whose tensors would need more than this. */
   readonly memoryBudgetBytes?: number;
+  /** Default: the faster one on the active tfjs backend (preferredFormulation). */
+  readonly formulation?: Formulation;
   /** Called after each layer's unit draws are ready (orthogonal factors of new shapes take O(N³)). */
   readonly onProgress?: (layersDone: number, layerCount: number) => void;
 }
@@ -112,11 +104,13 @@ export interface Experiment {
   weightSpectra(options?: WeightSpectraOptions): Promise<WeightSpectra[]>;
   /** ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ per run and hidden layer, on the held-out inputs signal() uses. */
   gradientNorms(): Promise<GradientNorms[]>;
+  /**
+   * The parameters as they are now, copied aside, to be measured (signal, spectra, gradient
+   * norms) while training goes on; dispose() it when done.
+   */
+  freeze(): NetworkMeasurements;
   dispose(): void;
 }
-
-const EVAL_CHUNK = 250;
-const SIGNAL_EXAMPLES = 256;
 
 async function resolveDataset(config: LabConfig, options: ExperimentOptions): Promise<Dataset> {
   if (options.dataset) return options.dataset;
@@ -168,7 +162,12 @@ export async function createExperiment(
       biases: perRun.map((p) => p.biases),
     };
   });
-  return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, inits);
+  const formulation = options.formulation ?? preferredFormulation(tf.getBackend());
+  const trainer: Trainer =
+    formulation === 'per-run'
+      ? new PerRunTrainer(runs.length, config.act, inits, config.opt, config.lr)
+      : new StackedTrainer(runs.length, config.act, inits, config.opt, config.lr);
+  return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer);
 }
 
 /** Says what does not fit and the nearest size that does, instead of crashing the backend. */
@@ -186,8 +185,6 @@ function refuseIfTooLarge(config: LabConfig, budgetBytes: number): void {
 
 class StackedExperiment implements Experiment {
   readonly info: ExperimentInfo;
-  private readonly model: StackedModel;
-  private readonly optimizer: MaskedOptimizer;
   private readonly order: BatchOrder;
   private readonly divergedAt: (number | null)[];
   private readonly x: Float32Array;
@@ -203,14 +200,11 @@ class StackedExperiment implements Experiment {
     private readonly batchSize: number,
     private readonly evalExamples: number,
     notes: readonly string[],
-    inits: readonly LayerInit[],
+    private readonly trainer: Trainer,
   ) {
-    const runCount = runs.length;
-    this.model = new StackedModel(runCount, config.act, inits);
-    this.optimizer = new MaskedOptimizer(config.opt, config.lr, this.model.parameters);
-    this.order = new BatchOrder(config.seed, dataset.trainCount, batchSize);
+    this.order = new BatchOrder(config.seed, dataset.trainCount, batchSize, dataset.trainChunkSize);
     this.divergedAt = runs.map(() => null);
-    const rows = Math.max(batchSize, EVAL_CHUNK, SIGNAL_EXAMPLES);
+    const rows = batchSize;
     this.x = new Float32Array(rows * dataset.inputSize);
     this.y = new Float32Array(rows * dataset.outputSize);
 
@@ -225,6 +219,7 @@ class StackedExperiment implements Experiment {
       memoryBytes: cost.memoryBytes,
       batchSize,
       evalExamples,
+      formulation: trainer.formulation,
       inputScaling: scaling,
       dataset: {
         name: dataset.name,
@@ -256,18 +251,17 @@ class StackedExperiment implements Experiment {
 
   async step(): Promise<StepResult> {
     this.assertLive();
-    const { dataset, batchSize: batch, model } = this;
-    dataset.fillTrain(this.order.indices(this.steps), this.scaling.scale, this.x, this.y);
-    const lossTensor = tf.tidy(() => {
-      const x = tf.tensor2d(this.x.subarray(0, batch * dataset.inputSize), [batch, dataset.inputSize]);
-      const y = tf.tensor2d(this.y.subarray(0, batch * dataset.outputSize), [batch, dataset.outputSize]);
-      const pass = model.forward(x);
-      const losses = perRunLoss(dataset.task, pass.output, y);
-      // The gradient of Σ_r loss_r: every op acts within one run's slice, so each run gets the
-      // gradient it would get alone, and a run that turns NaN now spoils only its own slice.
-      this.optimizer.apply(model.backward(pass, lossGradient(dataset.task, pass.output, y)));
-      return losses;
-    });
+    const { dataset, batchSize: batch } = this;
+    const indices = this.order.indices(this.steps);
+    // A dataset that streams in (MNIST's later chunks) may not have this batch yet: rarely, and
+    // only early on, since the first chunk is what the first steps draw from.
+    if (dataset.ensureTrain) await dataset.ensureTrain(indices);
+    dataset.fillTrain(indices, this.scaling.scale, this.x, this.y);
+    const x = tf.tensor2d(this.x.subarray(0, batch * dataset.inputSize), [batch, dataset.inputSize]);
+    const y = tf.tensor2d(this.y.subarray(0, batch * dataset.outputSize), [batch, dataset.outputSize]);
+    const lossTensor = this.trainer.trainStep(dataset.task, x, y);
+    x.dispose();
+    y.dispose();
     const values = (await lossTensor.data()) as Float32Array;
     lossTensor.dispose();
     this.steps += 1;
@@ -280,115 +274,78 @@ class StackedExperiment implements Experiment {
       }
     });
     // From the next step on, diverged runs are frozen (their update selected away).
-    if (newlyDiverged.length > 0) this.optimizer.setLiveRuns(this.divergedAt.map((at) => at === null));
+    if (newlyDiverged.length > 0) this.trainer.setLiveRuns(this.divergedAt.map((at) => at === null));
     return { step: this.steps, loss: values, newlyDiverged };
   }
 
   async evaluate(): Promise<EvalResult> {
     this.assertLive();
-    const { dataset, model, evalExamples } = this;
-    const runCount = this.runs.length;
-    let totals: tf.Tensor2D = tf.zeros([2, runCount]);
-    for (let start = 0; start < evalExamples; start += EVAL_CHUNK) {
-      const count = Math.min(EVAL_CHUNK, evalExamples - start);
-      dataset.fillTest(start, count, this.scaling.scale, this.x, this.y);
-      const next = tf.tidy(() => {
-        const x = tf.tensor2d(this.x.subarray(0, count * dataset.inputSize), [count, dataset.inputSize]);
-        const y = tf.tensor2d(this.y.subarray(0, count * dataset.outputSize), [count, dataset.outputSize]);
-        const outputs = model.forward(x).output;
-        const lossSum = tf.mul(perRunLoss(dataset.task, outputs, y), count);
-        const correct = dataset.task === 'classification' ? perRunCorrect(outputs, y) : tf.zeros([runCount]);
-        return tf.add(totals, tf.stack([lossSum, correct])) as tf.Tensor2D;
-      });
-      totals.dispose();
-      totals = next;
-    }
-    const values = await totals.data();
-    totals.dispose();
-    const loss = new Float32Array(runCount);
-    const accuracy = dataset.task === 'classification' ? new Float32Array(runCount) : null;
-    for (let r = 0; r < runCount; r++) {
-      const diverged = this.divergedAt[r] !== null;
-      loss[r] = diverged ? NaN : values[r]! / evalExamples;
-      if (accuracy) accuracy[r] = diverged ? NaN : values[runCount + r]! / evalExamples;
-    }
-    return { step: this.steps, loss, accuracy, examples: evalExamples };
-  }
-
-  async signal(): Promise<Float32Array[]> {
-    this.assertLive();
-    const { dataset, model } = this;
-    const count = Math.min(SIGNAL_EXAMPLES, dataset.testCount);
-    dataset.fillTest(0, count, this.scaling.scale, this.x, this.y);
-    const stacked = tf.tidy(() => {
-      const x = tf.tensor2d(this.x.subarray(0, count * dataset.inputSize), [count, dataset.inputSize]);
-      const { preActivations } = model.forward(x);
-      return tf.stack(
-        preActivations.map((h) => tf.mean(tf.square(h), [1, 2])),
-        1,
-      );
-    });
-    const values = (await stacked.data()) as Float32Array;
-    stacked.dispose();
-    const layers = this.config.L;
-    return this.runs.map((run) => values.slice(run.runId * layers, (run.runId + 1) * layers));
-  }
-
-  async jacobianSpectrum(options: JacobianOptions = {}): Promise<JacobianSpectrum[]> {
-    this.assertLive();
-    const { dataset, model } = this;
-    const probe = options.probe ?? 'fixed-point';
-    const { first } = jacobianLayers(model);
-    let h: tf.Tensor3D;
-    if (probe === 'fixed-point') {
-      h = fixedPointProbe(
-        this.runs.map((run) => run.seed),
-        this.config.N,
-        this.scaling.q1,
-      );
-    } else {
-      const example = options.example ?? 0;
-      if (!Number.isInteger(example) || example < 0 || example >= dataset.testCount)
-        throw new RangeError(`example ${example} is not in 0 … ${dataset.testCount - 1}`);
-      dataset.fillTest(example, 1, this.scaling.scale, this.x, this.y);
-      h = tf.tidy(() => {
-        const x = tf.tensor2d(this.x.subarray(0, dataset.inputSize), [1, dataset.inputSize]);
-        const pass = model.forward(x);
-        return tf.clone(pass.preActivations[Math.min(first, pass.preActivations.length - 1)]!);
-      });
-    }
+    const evaluation = new HeldOutEvaluation(
+      this.steps,
+      this.dataset,
+      this.scaling.scale,
+      this.evalExamples,
+      this.divergedAt.map((at) => at !== null),
+      (x) => this.trainer.outputs(x),
+    );
     try {
-      return jacobianSpectra(await accumulateJacobian(model, h), this.runs, probe);
+      return await evaluation.result();
     } finally {
-      h.dispose();
+      evaluation.dispose();
     }
   }
 
-  async weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
-    this.assertLive();
-    return weightSpectra(this.model, this.runs, this.config.sw2, options);
+  signal(): Promise<Float32Array[]> {
+    return this.measureNow((m) => m.signal());
   }
 
-  async gradientNorms(): Promise<GradientNorms[]> {
+  jacobianSpectrum(options: JacobianOptions = {}): Promise<JacobianSpectrum[]> {
+    return this.measureNow((m) => m.jacobianSpectrum(options));
+  }
+
+  weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
+    return this.measureNow((m) => m.weightSpectra(options));
+  }
+
+  gradientNorms(): Promise<GradientNorms[]> {
+    return this.measureNow((m) => m.gradientNorms());
+  }
+
+  freeze(): NetworkMeasurements {
     this.assertLive();
-    const { dataset } = this;
-    const count = Math.min(SIGNAL_EXAMPLES, dataset.testCount);
-    dataset.fillTest(0, count, this.scaling.scale, this.x, this.y);
-    const x = tf.tensor2d(this.x.subarray(0, count * dataset.inputSize), [count, dataset.inputSize]);
-    const y = tf.tensor2d(this.y.subarray(0, count * dataset.outputSize), [count, dataset.outputSize]);
-    try {
-      return await gradientNorms(this.model, dataset.task, this.runs, x, y);
-    } finally {
-      x.dispose();
-      y.dispose();
-    }
+    return new NetworkMeasurements(this.steps, this.trainer.copyModel(), this.measurementContext(), true);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
-    this.optimizer.dispose();
+    this.trainer.dispose();
+  }
+
+  private async measureNow<T>(measure: (measurements: NetworkMeasurements) => Promise<T>): Promise<T> {
+    this.assertLive();
+    const live = this.trainer.liveModel();
+    const measurements = new NetworkMeasurements(
+      this.steps,
+      live ?? this.trainer.copyModel(),
+      this.measurementContext(),
+      live === null,
+    );
+    try {
+      return await measure(measurements);
+    } finally {
+      measurements.dispose();
+    }
+  }
+
+  private measurementContext(): MeasurementContext {
+    return {
+      config: this.config,
+      runs: this.runs,
+      dataset: this.dataset,
+      scaling: this.scaling,
+      diverged: this.divergedAt.map((at) => at !== null),
+    };
   }
 
   private assertLive(): void {

@@ -5,6 +5,7 @@ import type { InitKind } from './init.ts';
 import { lossGradient, perRunLoss } from './loss.ts';
 import type { StackedModel } from './model.ts';
 import type { RunInfo } from './runs.ts';
+import { runMatMul } from './runMatMul.ts';
 
 /** Back-propagated gradient norms of one run, per hidden layer (index l−1 for h^l). */
 export interface GradientNorms {
@@ -41,13 +42,13 @@ export async function gradientNorms(
     const weightNorms: tf.Tensor[] = new Array<tf.Tensor>(hidden);
     for (let index = hidden; index >= 1; index--) {
       const layer = model.layers[index]!;
-      const back = scaled(tf.matMul(delta, layer.weights, false, true), layer.scaling.weightGain);
+      const back = scaled(runMatMul(delta, layer.weights, false, true), layer.scaling.weightGain);
       const input = pass.layerInputs[index]!;
       const slope = activationDerivative(model.activation, pass.preActivations[index - 1]!, input);
       delta = (slope ? tf.mul(back, slope) : back) as tf.Tensor3D;
       const below = model.layers[index - 1]!;
       const weightGradient = scaled(
-        tf.matMul(pass.layerInputs[index - 1]!, delta, true, false),
+        runMatMul(pass.layerInputs[index - 1]!, delta, true, false),
         below.scaling.weightGain,
       );
       deltaNorms[index - 1] = frobenius(delta);

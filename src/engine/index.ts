@@ -6,6 +6,9 @@ export {
   type Experiment,
   type ExperimentInfo,
   type ExperimentOptions,
+  type Formulation,
+  FORMULATIONS,
+  preferredFormulation,
   type RunInfo,
   type RunStatus,
   type StepResult,
@@ -17,6 +20,8 @@ export { layerScaling, initialLayer, type InitKind, type LayerScaling } from './
 export { inputScaling, type InputScaling } from './inputScaling.ts';
 export { RandomStream, type StreamKeyPart } from './random.ts';
 export { StackedModel } from './model.ts';
+export { EVAL_CHUNK, HeldOutEvaluation } from './evaluation.ts';
+export { NetworkMeasurements, SIGNAL_EXAMPLES, type MeasurementContext } from './measurements.ts';
 export {
   accumulateJacobian,
   fixedPointProbe,

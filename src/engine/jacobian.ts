@@ -5,6 +5,7 @@ import type { StackedLayer, StackedModel } from './model.ts';
 import { RandomStream } from './random.ts';
 import type { RunInfo } from './runs.ts';
 import { singularValues } from './svd.ts';
+import { runMatMul } from './runMatMul.ts';
 
 /**
  * Where the Jacobian is evaluated. 'fixed-point': the first pre-activation of the product is drawn
@@ -124,7 +125,7 @@ export async function accumulateJacobian(
         const weights = scaled(layer.weights, layer.scaling.weightGain);
         const phi = applyActivation(model.activation, h);
         const slope = activationDerivative(model.activation, h, phi);
-        let m = current ? tf.matMul(current, weights) : weights;
+        let m = current ? runMatMul(current, weights) : weights;
         if (slope) m = tf.mul(m, slope);
         const frobenius = tf.maximum(tf.sqrt(tf.sum(tf.square(m), [1, 2])), TINY_NORM) as tf.Tensor1D;
         const unit = tf.div(m, tf.reshape(frobenius, [runs, 1, 1])) as tf.Tensor3D;
@@ -167,7 +168,7 @@ export async function accumulateJacobian(
 /** h^{l+1} = g (x W) + g_b b for x = φ(h^l), [R, 1, N]. */
 function propagate(x: tf.Tensor3D, layer: StackedLayer): tf.Tensor3D {
   const { weightGain, biasGain } = layer.scaling;
-  return tf.add(scaled(tf.matMul(x, layer.weights), weightGain), scaled(layer.biases, biasGain));
+  return tf.add(scaled(runMatMul(x, layer.weights), weightGain), scaled(layer.biases, biasGain));
 }
 
 function scaled<T extends tf.Tensor>(t: T, factor: number): T {

@@ -28,3 +28,26 @@ export function perRunCorrect(outputs: tf.Tensor3D, targets: tf.Tensor2D): tf.Te
     -1,
   ) as tf.Tensor1D;
 }
+
+/**
+ * One run's mean loss and its gradient with respect to the outputs, in the per-run formulation's
+ * column layout: outputs and targets [n_out, B], one example per column. Same losses as perRunLoss.
+ */
+export function columnLoss(
+  task: Task,
+  outputs: tf.Tensor2D,
+  targets: tf.Tensor2D,
+): { loss: tf.Scalar; gradient: tf.Tensor2D } {
+  const [width, batch] = outputs.shape;
+  if (task === 'classification') {
+    const logNormalizer = tf.logSumExp(outputs, 0, true);
+    const picked = tf.sum(tf.mul(outputs, targets), 0, true);
+    const softmax = tf.exp(tf.sub(outputs, logNormalizer));
+    return {
+      loss: tf.mean(tf.sub(logNormalizer, picked)),
+      gradient: tf.div(tf.sub(softmax, targets), batch),
+    };
+  }
+  const difference = tf.sub(outputs, targets);
+  return { loss: tf.mean(tf.square(difference)), gradient: tf.mul(difference, 2 / (batch * width)) };
+}

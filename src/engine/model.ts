@@ -3,6 +3,7 @@ import type { ActivationId } from '../theory/index.ts';
 import { activationDerivative, applyActivation } from './activation.ts';
 import type { LayerScaling } from './init.ts';
 import { variableFrom } from './variables.ts';
+import { runMatMul } from './runMatMul.ts';
 
 /** One weight matrix of all runs at once. */
 export interface StackedLayer {
@@ -48,18 +49,43 @@ export interface ForwardPass {
 export class StackedModel {
   readonly layers: readonly StackedLayer[];
 
+  /** From per-run initial arrays, or (`{ stacked }`) taking ownership of existing variables. */
   constructor(
     readonly runCount: number,
     readonly activation: ActivationId,
-    inits: readonly LayerInit[],
+    inits: readonly LayerInit[] | { readonly stacked: readonly StackedLayer[] },
   ) {
-    this.layers = inits.map((init) => ({
-      fanIn: init.fanIn,
-      fanOut: init.fanOut,
-      scaling: init.scaling,
-      weights: variableFrom(tf.tensor3d(concat(init.weights), [runCount, init.fanIn, init.fanOut])),
-      biases: variableFrom(tf.tensor3d(concat(init.biases), [runCount, 1, init.fanOut])),
-    }));
+    this.layers =
+      'stacked' in inits
+        ? inits.stacked
+        : inits.map((init) => ({
+            fanIn: init.fanIn,
+            fanOut: init.fanOut,
+            scaling: init.scaling,
+            weights: variableFrom(tf.tensor3d(concat(init.weights), [runCount, init.fanIn, init.fanOut])),
+            biases: variableFrom(tf.tensor3d(concat(init.biases), [runCount, 1, init.fanOut])),
+          }));
+  }
+
+  /**
+   * A model over stacked tensors made elsewhere (the per-run formulation stacks its parameters
+   * for a snapshot); it takes ownership of them, and dispose() frees them.
+   */
+  static fromStacked(
+    activation: ActivationId,
+    layers: readonly Omit<StackedLayer, 'weights' | 'biases'>[],
+    weights: readonly tf.Tensor3D[],
+    biases: readonly tf.Tensor3D[],
+  ): StackedModel {
+    return new StackedModel(weights[0]!.shape[0], activation, {
+      stacked: layers.map((layer, l) => ({
+        fanIn: layer.fanIn,
+        fanOut: layer.fanOut,
+        scaling: layer.scaling,
+        weights: variableFrom(weights[l]!),
+        biases: variableFrom(biases[l]!),
+      })),
+    });
   }
 
   get inputSize(): number {
@@ -111,11 +137,11 @@ export class StackedModel {
       const layer = this.layers[index]!;
       const { weightGain, biasGain } = layer.scaling;
       const input = pass.layerInputs[index]!;
-      grads[2 * index] = scale(tf.matMul(input, delta, true, false), weightGain);
+      grads[2 * index] = scale(runMatMul(input, delta, true, false), weightGain);
       grads[2 * index + 1] = scale(tf.sum(delta, 1, true), biasGain);
       if (index === 0) break;
       // δ^{l−1} = (g δ^l Wᵀ) ⊙ φ′(h^{l−1}); the layer's input is φ(h^{l−1}).
-      const back = scale(tf.matMul(delta, layer.weights, false, true), weightGain);
+      const back = scale(runMatMul(delta, layer.weights, false, true), weightGain);
       const slope = activationDerivative(this.activation, pass.preActivations[index - 1]!, input);
       delta = (slope ? tf.mul(back, slope) : back) as tf.Tensor3D;
     }
@@ -136,7 +162,7 @@ function scale<T extends tf.Tensor>(t: T, factor: number): T {
 
 function preActivation(x: tf.Tensor3D, layer: StackedLayer): tf.Tensor3D {
   const { weightGain, biasGain } = layer.scaling;
-  return tf.add(scale(tf.matMul(x, layer.weights), weightGain), scale(layer.biases, biasGain));
+  return tf.add(scale(runMatMul(x, layer.weights), weightGain), scale(layer.biases, biasGain));
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {

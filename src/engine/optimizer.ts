@@ -1,26 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
+import { updateRule } from './optimizerRule.ts';
 import { variableFrom } from './variables.ts';
 
 export type { OptimizerId };
 
-const MOMENTUM = 0.9;
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
-const RMSPROP_DECAY = 0.9;
-const EPSILON = 1e-8;
-
-/** Optimizer state tensors per parameter: momentum buffers, moment estimates. */
-
 /**
- * Element-wise update rules written as pure tensor functions. All are element-wise, so each run's
- * update equals training it alone; and a run can be frozen (diverged) by selecting its old
- * values with tf.where, which never multiplies, so no 0·NaN reaches a healthy run.
- *
- * - sgd: θ ← θ − η g
- * - momentum (heavy ball, as tf.train.momentum): v ← 0.9 v + g; θ ← θ − η v
- * - adam (Kingma & Ba, bias-corrected): β₁ = 0.9, β₂ = 0.999, ε = 1e-8
- * - rmsprop (Hinton's lecture 6e): s ← 0.9 s + 0.1 g²; θ ← θ − η g/(√s + ε)
+ * The update rules of optimizerRule.ts over stacked parameters (run axis first). A run is frozen
+ * (diverged) by selecting its old values with tf.where, which never multiplies, so no 0·NaN
+ * reaches a healthy run.
  */
 export class MaskedOptimizer {
   private readonly slots: tf.Variable[][];
@@ -63,39 +51,18 @@ export class MaskedOptimizer {
     this.stepCount += 1;
     this.params.forEach((param, index) => {
       const slots = this.slots[index]!;
-      const { next, nextSlots } = this.rule(param, grads[index]!, slots);
+      const { next, nextSlots } = updateRule(
+        this.id,
+        this.learningRate,
+        this.stepCount,
+        param,
+        grads[index]!,
+        slots,
+      );
       const live = this.liveMasks?.[index];
       param.assign(live ? tf.where(live, next, param) : next);
       slots.forEach((slot, s) => slot.assign(live ? tf.where(live, nextSlots[s]!, slot) : nextSlots[s]!));
     });
-  }
-
-  private rule(
-    param: tf.Tensor,
-    grad: tf.Tensor,
-    slots: readonly tf.Tensor[],
-  ): { next: tf.Tensor; nextSlots: tf.Tensor[] } {
-    const lr = this.learningRate;
-    switch (this.id) {
-      case 'sgd':
-        return { next: tf.sub(param, tf.mul(grad, lr)), nextSlots: [] };
-      case 'momentum': {
-        const velocity = tf.add(tf.mul(slots[0]!, MOMENTUM), grad);
-        return { next: tf.sub(param, tf.mul(velocity, lr)), nextSlots: [velocity] };
-      }
-      case 'adam': {
-        const m = tf.add(tf.mul(slots[0]!, ADAM_BETA1), tf.mul(grad, 1 - ADAM_BETA1));
-        const v = tf.add(tf.mul(slots[1]!, ADAM_BETA2), tf.mul(tf.square(grad), 1 - ADAM_BETA2));
-        const mHatScale = 1 / (1 - ADAM_BETA1 ** this.stepCount);
-        const vHatScale = 1 / (1 - ADAM_BETA2 ** this.stepCount);
-        const denominator = tf.add(tf.sqrt(tf.mul(v, vHatScale)), EPSILON);
-        return { next: tf.sub(param, tf.div(tf.mul(m, lr * mHatScale), denominator)), nextSlots: [m, v] };
-      }
-      case 'rmsprop': {
-        const s = tf.add(tf.mul(slots[0]!, RMSPROP_DECAY), tf.mul(tf.square(grad), 1 - RMSPROP_DECAY));
-        return { next: tf.sub(param, tf.div(tf.mul(grad, lr), tf.add(tf.sqrt(s), EPSILON))), nextSlots: [s] };
-      }
-    }
   }
 
   dispose(): void {

@@ -13,6 +13,16 @@ export interface Dataset {
   readonly outputSize: number;
   readonly trainCount: number;
   readonly testCount: number;
+  /**
+   * Examples per chunk when the training set arrives in chunks (chunk 0 first, in order): give it
+   * to BatchOrder, whose first steps then need chunk 0 only. Absent when all of it is there at once.
+   */
+  readonly trainChunkSize?: number;
+  /**
+   * Resolves once training examples `indices` have arrived (at once if they have); rejects with
+   * the reason if their chunk failed to load. fillTrain throws for examples not loaded yet.
+   */
+  ensureTrain?(indices: ArrayLike<number>): Promise<void>;
   /** Writes examples `indices` of the training set into x ([B, n0]) and y ([B, n_out]), times `scale` for x. */
   fillTrain(indices: ArrayLike<number>, scale: number, x: Float32Array, y: Float32Array): void;
   /** Same for the held-out examples start … start+count−1. */

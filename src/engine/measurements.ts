@@ -1,0 +1,153 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LabConfig } from '../config/schema.ts';
+import type { Dataset } from './data/dataset.ts';
+import { HeldOutEvaluation } from './evaluation.ts';
+import { gradientNorms, type GradientNorms } from './gradientNorms.ts';
+import type { InputScaling } from './inputScaling.ts';
+import {
+  accumulateJacobian,
+  fixedPointProbe,
+  jacobianLayers,
+  jacobianSpectra,
+  type JacobianOptions,
+  type JacobianSpectrum,
+} from './jacobian.ts';
+import type { StackedModel } from './model.ts';
+import type { RunInfo } from './runs.ts';
+import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
+
+/** Held-out examples for signal propagation and gradient norms. */
+export const SIGNAL_EXAMPLES = 256;
+
+/** What every measurement needs besides the parameters. */
+export interface MeasurementContext {
+  readonly config: LabConfig;
+  readonly runs: readonly RunInfo[];
+  readonly dataset: Dataset;
+  readonly scaling: InputScaling;
+  /** Runs diverged by this step: their held-out results are NaN. */
+  readonly diverged: readonly boolean[];
+}
+
+/**
+ * The measurements that look inside the networks (signal propagation, gradient norms, weight
+ * and Jacobian spectra), over one set of stacked parameters: the live ones, or a copy kept
+ * aside at some step while training goes on.
+ */
+export class NetworkMeasurements {
+  private readonly x: Float32Array;
+  private readonly y: Float32Array;
+  private disposed = false;
+
+  /**
+   * @param ownsModel whether dispose() frees the model (a copy) or leaves it (the live one).
+   */
+  constructor(
+    readonly step: number,
+    private readonly model: StackedModel,
+    private readonly context: MeasurementContext,
+    private readonly ownsModel: boolean,
+  ) {
+    // Buffers of their own: training may fill the experiment's between two measurements.
+    const rows = Math.min(SIGNAL_EXAMPLES, context.dataset.testCount);
+    this.x = new Float32Array(rows * context.dataset.inputSize);
+    this.y = new Float32Array(rows * context.dataset.outputSize);
+  }
+
+  /** The held-out loss and accuracy on the first `examples` test examples, to be run in chunks. */
+  evaluation(examples: number): HeldOutEvaluation {
+    const { dataset, scaling, diverged } = this.context;
+    return new HeldOutEvaluation(
+      this.step,
+      dataset,
+      scaling.scale,
+      Math.min(examples, dataset.testCount),
+      diverged,
+      (x) => this.model.forward(x).output,
+    );
+  }
+
+  /** Mean squared pre-activation q^l of every hidden layer, per run, on held-out inputs. */
+  async signal(): Promise<Float32Array[]> {
+    const { model } = this;
+    const [x, y] = this.heldOut();
+    y.dispose();
+    const stacked = tf.tidy(() =>
+      tf.stack(
+        model.forward(x).preActivations.map((h) => tf.mean(tf.square(h), [1, 2])),
+        1,
+      ),
+    );
+    x.dispose();
+    const values = (await stacked.data()) as Float32Array;
+    stacked.dispose();
+    const layers = this.context.config.L;
+    return this.context.runs.map((run) => values.slice(run.runId * layers, (run.runId + 1) * layers));
+  }
+
+  /**
+   * Singular values of each run's input–output Jacobian over its square hidden layers (see
+   * jacobianLayers), at the fixed-point probe (default) or a held-out example.
+   */
+  async jacobianSpectrum(options: JacobianOptions = {}): Promise<JacobianSpectrum[]> {
+    const { model, context } = this;
+    const { dataset, runs, scaling } = context;
+    const probe = options.probe ?? 'fixed-point';
+    const { first } = jacobianLayers(model);
+    let h: tf.Tensor3D;
+    if (probe === 'fixed-point') {
+      h = fixedPointProbe(
+        runs.map((run) => run.seed),
+        context.config.N,
+        scaling.q1,
+      );
+    } else {
+      const example = options.example ?? 0;
+      if (!Number.isInteger(example) || example < 0 || example >= dataset.testCount)
+        throw new RangeError(`example ${example} is not in 0 … ${dataset.testCount - 1}`);
+      dataset.fillTest(example, 1, scaling.scale, this.x, this.y);
+      h = tf.tidy(() => {
+        const x = tf.tensor2d(this.x.subarray(0, dataset.inputSize), [1, dataset.inputSize]);
+        const pass = model.forward(x);
+        return tf.clone(pass.preActivations[Math.min(first, pass.preActivations.length - 1)]!);
+      });
+    }
+    try {
+      return jacobianSpectra(await accumulateJacobian(model, h), runs, probe);
+    } finally {
+      h.dispose();
+    }
+  }
+
+  /** Singular values of hidden W^l of every run, summarized, and their distance from orthogonality. */
+  weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
+    return weightSpectra(this.model, this.context.runs, this.context.config.sw2, options);
+  }
+
+  /** ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ per run and hidden layer, on the held-out inputs signal() uses. */
+  async gradientNorms(): Promise<GradientNorms[]> {
+    const [x, y] = this.heldOut();
+    try {
+      return await gradientNorms(this.model, this.context.dataset.task, this.context.runs, x, y);
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.ownsModel) this.model.dispose();
+  }
+
+  private heldOut(): [tf.Tensor2D, tf.Tensor2D] {
+    const { dataset, scaling } = this.context;
+    const count = Math.min(SIGNAL_EXAMPLES, dataset.testCount);
+    dataset.fillTest(0, count, scaling.scale, this.x, this.y);
+    return [
+      tf.tensor2d(this.x.subarray(0, count * dataset.inputSize), [count, dataset.inputSize]),
+      tf.tensor2d(this.y.subarray(0, count * dataset.outputSize), [count, dataset.outputSize]),
+    ];
+  }
+}

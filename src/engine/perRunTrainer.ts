@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationId } from '../theory/index.ts';
+import { activationDerivative, applyActivation } from './activation.ts';
+import type { Task } from './data/dataset.ts';
+import type { LayerScaling } from './init.ts';
+import {
+  fusedBackActivate,
+  fusedBiasActivate,
+  fusedLayerKernelsAvailable,
+  registerFusedLayerKernels,
+} from './kernels/fusedLayerKernels.ts';
+import { columnLoss } from './loss.ts';
+import { StackedModel, type LayerInit } from './model.ts';
+import { updateRule } from './optimizerRule.ts';
+import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
+import type { Trainer } from './trainer.ts';
+import { variableFrom } from './variables.ts';
+
+/** One layer of one run, in column layout: h = weightGain·(Wᵀ x) + biasGain·b for x of shape [n_in, B]. */
+interface ColumnLayer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  readonly scaling: LayerScaling;
+  /** Wᵀ, [fanOut, fanIn]. */
+  readonly weights: tf.Variable<tf.Rank.R2>;
+  /** [fanOut, 1]. */
+  readonly biases: tf.Variable<tf.Rank.R2>;
+  /** Optimizer state of the weights and of the biases. */
+  readonly weightSlots: readonly tf.Variable[];
+  readonly biasSlots: readonly tf.Variable[];
+}
+
+/**
+ * Every run as its own chain of 2-D matMuls in column layout (see Formulation): forward
+ * Wᵀ·x, backward Wᵀ's transpose times δ, and the weight gradient δ·xᵀ, each an untransposed 2-D
+ * product with an [n, B] activation block as the right operand. A frozen (diverged) run is not
+ * computed at all. The arithmetic is that of StackedModel, so both formulations train alike (a
+ * test holds them together).
+ */
+export class PerRunTrainer implements Trainer {
+  readonly formulation = 'per-run';
+  private readonly runs: ColumnLayer[][];
+  private live: boolean[];
+  private updates = 0;
+
+  constructor(
+    readonly runCount: number,
+    private readonly activation: ActivationId,
+    inits: readonly LayerInit[],
+    private readonly optimizer: OptimizerId,
+    private readonly learningRate: number,
+  ) {
+    registerFusedLayerKernels();
+    this.live = new Array<boolean>(runCount).fill(true);
+    const slots = (shape: number[]) =>
+      Array.from({ length: SLOT_COUNT[optimizer] }, () => variableFrom(tf.zeros(shape)));
+    this.runs = Array.from({ length: runCount }, (_, r) =>
+      inits.map((init) => ({
+        fanIn: init.fanIn,
+        fanOut: init.fanOut,
+        scaling: init.scaling,
+        weights: variableFrom(
+          tf.tidy(() => tf.transpose(tf.tensor2d(init.weights[r]!, [init.fanIn, init.fanOut]))),
+        ),
+        biases: variableFrom(tf.tensor2d(init.biases[r]!, [init.fanOut, 1])),
+        weightSlots: slots([init.fanOut, init.fanIn]),
+        biasSlots: slots([init.fanOut, 1]),
+      })),
+    );
+  }
+
+  trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
+    this.updates += 1;
+    return tf.tidy(() => {
+      const columns = tf.transpose(x);
+      const targets = tf.transpose(y);
+      const losses = this.runs.map((layers, r) =>
+        this.live[r] ? tf.tidy(() => this.trainRun(layers, task, x, columns, targets)) : tf.scalar(NaN),
+      );
+      return tf.stack(losses) as tf.Tensor1D;
+    });
+  }
+
+  outputs(x: tf.Tensor2D): tf.Tensor3D {
+    const columns = tf.transpose(x);
+    return tf.stack(
+      this.runs.map((layers) => tf.transpose(this.forward(layers, columns).output)),
+    ) as tf.Tensor3D;
+  }
+
+  liveModel(): null {
+    return null;
+  }
+
+  copyModel(): StackedModel {
+    const layers = this.runs[0]!;
+    const [weights, biases] = tf.tidy(() => [
+      layers.map((_, l) => tf.stack(this.runs.map((run) => tf.transpose(run[l]!.weights))) as tf.Tensor3D),
+      layers.map((_, l) => tf.stack(this.runs.map((run) => tf.transpose(run[l]!.biases))) as tf.Tensor3D),
+    ]);
+    return StackedModel.fromStacked(this.activation, layers, weights, biases);
+  }
+
+  setLiveRuns(live: readonly boolean[]): void {
+    this.live = [...live];
+  }
+
+  dispose(): void {
+    for (const layer of this.runs.flat()) {
+      for (const variable of [layer.weights, layer.biases, ...layer.weightSlots, ...layer.biasSlots])
+        variable.dispose();
+    }
+  }
+
+  private forward(layers: readonly ColumnLayer[], columns: tf.Tensor2D) {
+    const fused = fusedLayerKernelsAvailable();
+    const inputs: tf.Tensor2D[] = [];
+    const preActivations: tf.Tensor2D[] = [];
+    let activity = columns;
+    const last = layers.length - 1;
+    layers.forEach((layer, index) => {
+      inputs.push(activity);
+      const { weightGain, biasGain } = layer.scaling;
+      const z = tf.matMul(layer.weights, activity) as tf.Tensor2D;
+      if (index < last && fused) {
+        const { h, a } = fusedBiasActivate(z, layer.biases, this.activation, weightGain, biasGain);
+        preActivations.push(h);
+        activity = a;
+        return;
+      }
+      const h = tf.add<tf.Tensor2D>(scale(z, weightGain), scale(layer.biases, biasGain));
+      if (index < last) {
+        preActivations.push(h);
+        activity = applyActivation(this.activation, h) as tf.Tensor2D;
+      } else activity = h;
+    });
+    return { output: activity, inputs, preActivations };
+  }
+
+  /** Forward, backward and update of one run; returns its loss before the update. */
+  private trainRun(
+    layers: readonly ColumnLayer[],
+    task: Task,
+    rows: tf.Tensor2D,
+    columns: tf.Tensor2D,
+    targets: tf.Tensor2D,
+  ): tf.Scalar {
+    const pass = this.forward(layers, columns);
+    const { loss, gradient } = columnLoss(task, pass.output, targets);
+    // Plain SGD needs only η·gradient, and back-propagation is linear in δ: starting from η·δ
+    // gives every parameter's step directly and saves a multiply per parameter.
+    const folded = this.optimizer === 'sgd';
+    const fused = fusedLayerKernelsAvailable();
+    let delta = folded ? tf.mul(gradient, this.learningRate) : gradient;
+    for (let index = layers.length - 1; index >= 0; index--) {
+      const layer = layers[index]!;
+      const { weightGain, biasGain } = layer.scaling;
+      const input = pass.inputs[index]!;
+      // The first layer's input rows are the batch itself; deeper ones are transposed explicitly,
+      // because a transposed matMul would leave XNNPACK.
+      const inputRows = index === 0 ? rows : tf.transpose(input);
+      const weightGrad = scale(tf.matMul(delta, inputRows), weightGain);
+      const biasGrad = scale(tf.sum(delta, 1, true), biasGain);
+      let below: tf.Tensor2D | null = null;
+      if (index > 0) {
+        // δ^{l−1} = (g W δ^l) ⊙ φ′(h^{l−1}), with W = (Wᵀ)ᵀ taken before this layer's update.
+        const back = tf.matMul(tf.transpose(layer.weights), delta) as tf.Tensor2D;
+        const h = pass.preActivations[index - 1]!;
+        if (fused) below = fusedBackActivate(back, h, input, this.activation, weightGain);
+        else {
+          const slope = activationDerivative(this.activation, h, input);
+          const scaled = scale(back, weightGain);
+          below = (slope ? tf.mul(scaled, slope) : scaled) as tf.Tensor2D;
+        }
+      }
+      this.update(layer.weights, weightGrad, layer.weightSlots, folded);
+      this.update(layer.biases, biasGrad, layer.biasSlots, folded);
+      if (below) delta = below;
+    }
+    return loss;
+  }
+
+  private update(param: tf.Variable, grad: tf.Tensor, slots: readonly tf.Variable[], folded: boolean): void {
+    if (folded) {
+      param.assign(tf.sub(param, grad));
+      return;
+    }
+    const { next, nextSlots } = updateRule(
+      this.optimizer,
+      this.learningRate,
+      this.updates,
+      param,
+      grad,
+      slots,
+    );
+    param.assign(next);
+    slots.forEach((slot, s) => slot.assign(nextSlots[s]!));
+  }
+}
+
+function scale<T extends tf.Tensor>(t: T, factor: number): T {
+  return factor === 1 ? t : tf.mul(t, factor);
+}

@@ -1,0 +1,41 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Task } from './data/dataset.ts';
+import type { StackedModel } from './model.ts';
+
+/**
+ * How one training step of all runs is written as tensor programs.
+ * - stacked: weights [R, n_in, n_out], batched 3-D matMuls: R runs cost the dispatches of one.
+ *   It pays on GPUs (WebGPU, WebGL), where dispatches are dear and a batched matMul is one kernel.
+ * - per-run: each run's weights as 2-D [n_out, n_in] matrices and activations as [n, B] columns,
+ *   so that every product is an untransposed 2-D matMul. tfjs-backend-wasm sends only those to
+ *   XNNPACK (batched or transposed ones fall to a scalar loop several times slower), and XNNPACK
+ *   packs its right operand anew for every new tensor: with activations on the right it packs an
+ *   [n, B] block, not an [n, n] weight matrix. It pays on the CPU backends.
+ */
+export type Formulation = 'stacked' | 'per-run';
+export const FORMULATIONS: readonly Formulation[] = ['stacked', 'per-run'];
+
+/** The faster formulation on a tfjs backend, as measured by `npm run bench`. */
+export function preferredFormulation(backend: string): Formulation {
+  return backend === 'wasm' || backend === 'cpu' ? 'per-run' : 'stacked';
+}
+
+/** The parameters and update of every run, in one of the formulations above. */
+export interface Trainer {
+  readonly formulation: Formulation;
+  readonly runCount: number;
+  /**
+   * One optimizer step of every live run on the batch x ([B, n0], shared by all runs) with targets
+   * y ([B, n_out]); returns each run's loss before the update, [R] (NaN for frozen runs).
+   */
+  trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D;
+  /** Outputs of every run, [R, B, n_out]; call inside tf.tidy. */
+  outputs(x: tf.Tensor2D): tf.Tensor3D;
+  /** The parameters themselves where they are stacked already (null in the per-run formulation). */
+  liveModel(): StackedModel | null;
+  /** A copy of the parameters as a StackedModel, owned by the caller. */
+  copyModel(): StackedModel;
+  /** Freezes the runs whose entry is false: they take no update from the next step on. */
+  setLiveRuns(live: readonly boolean[]): void;
+  dispose(): void;
+}

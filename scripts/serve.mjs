@@ -1,46 +1,90 @@
 #!/usr/bin/env node
-// Serves the production build with cross-origin isolation (COOP/COEP) and prints the URL.
-// Plain Node, so `npm start` needs nothing beyond the install.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// Serves the production build with cross-origin isolation (COOP/COEP, which the WASM backend's
+// threads need) and prints the URL. Files come through sirv, which answers with the .br or .gz
+// copy that scripts/precompress.mjs wrote next to each file when the browser accepts it.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import sirv from 'sirv';
 
 const root = resolve(process.env.DIST_DIR ?? 'dist');
 const port = Number(process.env.PORT ?? 4173);
 const host = process.env.HOST ?? '127.0.0.1';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-  '.bin': 'application/octet-stream',
-};
+/** Longest request path answered; longer ones get 414 (Node itself refuses headers over 16 KB). */
+const MAX_PATH = 2048;
 
 if (!existsSync(join(root, 'index.html'))) {
   console.error(`No build found in ${root}: run \`npm run build\` first.`);
   process.exit(1);
 }
 
+const files = sirv(root, {
+  // Looks the folder up per request, so a rebuild while serving is picked up (no stale listing).
+  dev: true,
+  etag: true,
+  brotli: true,
+  gzip: true,
+  // Unknown paths without a file extension get index.html (the app reads its state from the URL).
+  single: true,
+  setHeaders(response, pathname) {
+    // Names under assets/ carry a content hash: they never change, so browsers keep them a year.
+    // Everything else (index.html, the MNIST files) is revalidated by ETag on every load.
+    response.setHeader(
+      'Cache-Control',
+      pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
+    if (pathname.endsWith('.u8')) response.setHeader('Content-Type', 'application/octet-stream');
+  },
+});
+
+/** Why a request path is refused (status and reason), or null when it may be looked up. */
+function refusal(url) {
+  const path = url.split('?')[0];
+  if (path.length > MAX_PATH) return [414, 'URI Too Long'];
+  let decoded;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return [400, 'Bad Request'];
+  }
+  // No parent or hidden segments, no backslashes or NULs, however they were encoded.
+  if (!decoded.startsWith('/') || /[\\\0]|\/\./.test(decoded)) return [400, 'Bad Request'];
+  return null;
+}
+
 const server = createServer((request, response) => {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-  let file = normalize(join(root, pathname));
-  if (!file.startsWith(root)) {
-    response.writeHead(403).end('Forbidden');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  const fail = (status, reason, headers = {}) =>
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(reason);
+  try {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      fail(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const refused = refusal(request.url ?? '/');
+    if (refused) {
+      fail(...refused);
+      return;
+    }
+    files(request, response, () => fail(404, 'Not Found'));
+  } catch (error) {
+    console.error(`${request.method} ${request.url}: ${error.message}`);
+    if (response.headersSent) response.destroy();
+    else fail(500, 'Internal Server Error');
+  }
+});
+
+// A file removed between lookup and read (a rebuild while serving) fails that response's stream;
+// the server itself keeps running.
+process.on('uncaughtException', (error) => {
+  if (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'EACCES') {
+    console.error(`serve: ${error.message}`);
     return;
   }
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-  response.writeHead(200, {
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-    'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
-  });
-  createReadStream(file).pipe(response);
+  console.error(error);
+  process.exit(1);
 });
 
 server.on('error', (error) => {

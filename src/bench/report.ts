@@ -5,74 +5,180 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly node: string };
   readonly grid: BenchGrid;
   readonly adapters: Record<string, string>;
-  readonly native: { readonly tool: string; readonly gflopsByWidth: Record<string, number> } | null;
+  /** The numpy baseline's tool and thread count; its cells are in `results` (implementation 'numpy'). */
+  readonly native: { readonly tool: string; readonly threads: string } | null;
   readonly results: readonly BenchResult[];
 }
+
+/** What the engine is asked to reach (issue 8). */
+export const TARGETS = {
+  /** Engine pair steps/s ÷ tfjs-layers pair steps/s, at least. */
+  overLayers: 2,
+  /** Best CPU backend's GFLOP/s ÷ numpy single-thread's, at least, at this size. */
+  overNumpy: 0.2,
+  numpySize: { depth: 50, width: 400 },
+  /** WebGPU: stacked pair time ÷ one run's time, at most. */
+  stackedPair: 1.3,
+} as const;
+
+const CPU_BACKENDS = ['wasm', 'cpu'];
 
 const fixed = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined ? '—' : value.toFixed(digits);
 
-/**
- * One row per backend and size: time per step of one run, of a stacked pair (and the pair ÷ single
- * ratio the stacking target is about), of six runs stacked and as six programs, and the best
- * GFLOP/s against numpy's on the same machine.
- */
-export function formatBenchTable(report: BenchReport): string {
-  const find = (
-    backend: string,
-    environment: string,
-    depth: number,
-    width: number,
-    runs: number,
-    mode: string,
-  ) =>
-    report.results.find(
-      (r) =>
-        r.backend === backend &&
-        r.environment === environment &&
-        r.depth === depth &&
-        r.width === width &&
-        r.runs === runs &&
-        r.mode === mode,
-    );
-  const places = [...new Set(report.results.map((r) => `${r.environment} ${r.backend}`))];
-  const lines = [
-    `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} CPU cores, Node ${report.machine.node}; ms per training step of all runs (batch 64, SGD, teacher task).`,
-    report.native
-      ? `Native reference: ${report.native.tool} float32 batch-64 layer matMul at ${Object.entries(
-          report.native.gflopsByWidth,
-        )
-          .map(([n, g]) => `N = ${n}: ${g.toFixed(1)} GFLOP/s`)
-          .join(', ')}.`
-      : 'Native reference: python3 with numpy not found.',
-    ...Object.entries(report.adapters).map(([place, adapter]) => `${place}: ${adapter}.`),
-    '',
-    '| where | L | N | 1 run | 2 stacked | 2 stacked ÷ 1 | 2 separate | 6 stacked | 6 separate | best GFLOP/s | ÷ numpy |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ];
+/** Steps per second with three significant figures or so. */
+const rate = (ms: number | null | undefined) => {
+  if (ms === null || ms === undefined) return '—';
+  const perSecond = 1000 / ms;
+  return perSecond.toFixed(perSecond >= 100 ? 0 : perSecond >= 10 ? 1 : 2);
+};
+
+const mark = (met: boolean) => (met ? '✓' : '✗');
+
+interface Row {
+  readonly place: string;
+  readonly backend: string;
+  readonly pair: BenchResult;
+  readonly layers?: BenchResult;
+  readonly numpy?: BenchResult;
+  readonly single?: BenchResult;
+  readonly separate?: BenchResult;
+}
+
+const measured = (r: BenchResult | undefined): r is BenchResult & { msPerStep: number; gflops: number } =>
+  r !== undefined && r.msPerStep !== null && r.gflops !== null;
+
+const overLayers = (row: Row) =>
+  measured(row.pair) && measured(row.layers) ? row.layers.msPerStep / row.pair.msPerStep : null;
+const overNumpy = (row: Row) =>
+  measured(row.pair) && measured(row.numpy) ? row.pair.gflops / row.numpy.gflops : null;
+const pairOverSingle = (row: Row) =>
+  measured(row.pair) && measured(row.single) ? row.pair.msPerStep / row.single.msPerStep : null;
+const isNumpySize = (r: BenchResult) =>
+  r.depth === TARGETS.numpySize.depth && r.width === TARGETS.numpySize.width;
+
+/** The targets a row is judged on, each with ✓ (met) or ✗ (missed); measured cells only. */
+function rowTargets(row: Row): string {
+  const out: string[] = [];
+  const layers = overLayers(row);
+  if (layers !== null) out.push(`${mark(layers >= TARGETS.overLayers)} ≥ ${TARGETS.overLayers}× layers`);
+  const numpy = overNumpy(row);
+  if (numpy !== null && isNumpySize(row.pair) && CPU_BACKENDS.includes(row.backend))
+    out.push(`${mark(numpy >= TARGETS.overNumpy)} ≥ ${TARGETS.overNumpy * 100}% numpy`);
+  const stacking = pairOverSingle(row);
+  if (stacking !== null && row.backend === 'webgpu' && row.pair.formulation === 'stacked')
+    out.push(`${mark(stacking <= TARGETS.stackedPair)} pair ≤ ${TARGETS.stackedPair}× one run`);
+  return out.join(', ');
+}
+
+/** Every engine pair cell with the cells it is compared with. */
+function rows(report: BenchReport): Row[] {
+  const engine = report.results.filter((r) => r.environment !== 'native');
+  const places = [...new Set(engine.map((r) => `${r.environment} ${r.backend}`))];
+  const out: Row[] = [];
   for (const place of places) {
-    const [environment, backend] = place.split(' ') as [string, string];
+    const here = engine.filter((r) => `${r.environment} ${r.backend}` === place);
     for (const depth of report.grid.depths) {
       for (const width of report.grid.widths) {
-        const single = find(backend, environment, depth, width, 1, 'stacked');
-        if (!single) continue;
-        const pair = find(backend, environment, depth, width, 2, 'stacked');
-        const pairSeparate = find(backend, environment, depth, width, 2, 'separate');
-        const six = find(backend, environment, depth, width, 6, 'stacked');
-        const sixSeparate = find(backend, environment, depth, width, 6, 'separate');
-        const cells = [single, pair, pairSeparate, six, sixSeparate];
-        const best = Math.max(...cells.map((c) => c?.gflops ?? 0));
-        const native = report.native?.gflopsByWidth[String(width)];
-        const time = (cell: BenchResult | undefined) => (cell?.skipped ? 'skipped' : fixed(cell?.msPerStep));
-        const ratio =
-          single.msPerStep && pair?.msPerStep ? (pair.msPerStep / single.msPerStep).toFixed(2) : '—';
-        lines.push(
-          `| ${place} | ${depth} | ${width} | ${time(single)} | ${time(pair)} | ${ratio} | ${time(pairSeparate)} | ${time(six)} | ${time(sixSeparate)} | ${best > 0 ? best.toFixed(2) : '—'} | ${best > 0 && native ? (best / native).toFixed(3) : '—'} |`,
-        );
+        const size = here.filter((r) => r.depth === depth && r.width === width);
+        const pairs = size
+          .filter((r) => r.implementation === 'engine' && r.runs > 1 && r.mode === 'stacked')
+          .sort((a, b) => Number(b.preferred) - Number(a.preferred));
+        const find = (test: (r: BenchResult) => boolean) => size.find(test);
+        for (const pair of pairs)
+          out.push({
+            place,
+            backend: pair.backend,
+            pair,
+            layers: find((r) => r.implementation === 'tfjs-layers'),
+            numpy: report.results.find(
+              (r) => r.implementation === 'numpy' && r.depth === depth && r.width === width,
+            ),
+            single: find((r) => r.implementation === 'engine' && r.runs === 1),
+            separate: find((r) => r.implementation === 'engine' && r.runs > 1 && r.mode === 'separate'),
+          });
       }
     }
   }
-  return lines.join('\n');
+  return out;
+}
+
+/** The three target lines under the table. */
+function targetSummary(all: readonly Row[]): string[] {
+  const preferred = all.filter((row) => row.pair.preferred);
+  const layerRatios = preferred
+    .map((row) => ({ row, ratio: overLayers(row) }))
+    .filter((e): e is { row: Row; ratio: number } => e.ratio !== null);
+  const worst = layerRatios.reduce<(typeof layerRatios)[number] | null>(
+    (w, e) => (w === null || e.ratio < w.ratio ? e : w),
+    null,
+  );
+  const met = layerRatios.filter((e) => e.ratio >= TARGETS.overLayers).length;
+  const layersLine =
+    layerRatios.length === 0
+      ? `- Engine ≥ ${TARGETS.overLayers}× tfjs-layers: not measured.`
+      : `- Engine (default formulation) ≥ ${TARGETS.overLayers}× tfjs-layers: ${met === layerRatios.length ? 'met' : 'missed'} in ${met === layerRatios.length ? 'all' : `${layerRatios.length - met} of`} ${layerRatios.length} measured cells (lowest ${worst!.ratio.toFixed(2)}× on ${worst!.row.place} at L = ${worst!.row.pair.depth}, N = ${worst!.row.pair.width}).`;
+
+  const cpu = all
+    .filter((row) => CPU_BACKENDS.includes(row.backend) && isNumpySize(row.pair))
+    .map((row) => ({ row, ratio: overNumpy(row) }))
+    .filter((e): e is { row: Row; ratio: number } => e.ratio !== null);
+  const best = cpu.reduce<(typeof cpu)[number] | null>(
+    (b, e) => (b === null || e.ratio > b.ratio ? e : b),
+    null,
+  );
+  const { depth, width } = TARGETS.numpySize;
+  const numpyLine = best
+    ? `- Best CPU backend ≥ ${TARGETS.overNumpy * 100}% of numpy single-thread at L = ${depth}, N = ${width}: ${best.row.place} (${best.row.pair.formulation}) at ${(best.ratio * 100).toFixed(1)}%, ${best.ratio >= TARGETS.overNumpy ? 'met' : 'missed'}.`
+    : `- Best CPU backend ≥ ${TARGETS.overNumpy * 100}% of numpy single-thread at L = ${depth}, N = ${width}: not measured.`;
+
+  const webgpu = all
+    .filter((row) => row.backend === 'webgpu' && row.pair.formulation === 'stacked')
+    .map((row) => ({ row, ratio: pairOverSingle(row) }))
+    .filter((e): e is { row: Row; ratio: number } => e.ratio !== null);
+  const webgpuLine =
+    webgpu.length === 0
+      ? `- WebGPU stacked pair ≤ ${TARGETS.stackedPair}× one run: not measured.`
+      : `- WebGPU stacked pair ≤ ${TARGETS.stackedPair}× one run: ${webgpu.every((e) => e.ratio <= TARGETS.stackedPair) ? 'met' : 'missed'} (${webgpu.map((e) => `${e.ratio.toFixed(2)} at L = ${e.row.pair.depth}, N = ${e.row.pair.width}`).join('; ')}).`;
+  return ['Targets:', '', layersLine, numpyLine, webgpuLine];
+}
+
+/**
+ * One row per backend, size and engine formulation (the default one first): steps/s and GFLOP/s
+ * of the engine's Gaussian/orthogonal pair, the tfjs-layers pair on the same backend and the
+ * engine ÷ layers ratio, the ratio to numpy single-thread, one run and the pair as two programs
+ * (the stacking comparison), and the targets the row is judged on. numpy's own rows come last.
+ */
+export function formatBenchTable(report: BenchReport): string {
+  const all = rows(report);
+  const numpy = report.results.filter((r) => r.implementation === 'numpy');
+  const time = (cell: BenchResult | undefined) => (cell?.skipped ? 'skipped' : fixed(cell?.msPerStep));
+  const lines = [
+    `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} CPU cores, Node ${report.machine.node}. A step trains a Gaussian/orthogonal pair (R = 2) one SGD step: batch 64, teacher task (32 inputs, 1 output, MSE), tanh; GFLOP/s counts 6 × batch × weights × R per step.`,
+    `tfjs-layers: two \`tf.sequential\` models of the same shapes and initial weights, \`optimizer.minimize\` (autodiff), on the same backend, timed in turns with the engine.`,
+    report.native
+      ? `numpy: ${report.native.tool}, ${report.native.threads === '1' ? 'single-threaded' : `${report.native.threads} threads`}, float32, backward pass by hand (bench/numpy_step.py).`
+      : 'numpy: python3 with numpy not found.',
+    ...Object.entries(report.adapters).map(([place, adapter]) => `${place}: ${adapter}.`),
+    '',
+    '| where | L | N | engine step | pair steps/s | GFLOP/s | tfjs-layers steps/s | ÷ layers | ÷ numpy | 1 run ms | 2 separate ms | pair ÷ 1 run | targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of all) {
+    const { pair } = row;
+    const layers = overLayers(row);
+    const ratio = overNumpy(row);
+    const stacking = pairOverSingle(row);
+    const formulation = `${pair.formulation ?? '—'}${pair.preferred ? ' (default)' : ''}`;
+    lines.push(
+      `| ${row.place} | ${pair.depth} | ${pair.width} | ${formulation} | ${pair.skipped ? 'skipped' : rate(pair.msPerStep)} | ${fixed(pair.gflops, 2)} | ${row.layers?.skipped ? 'skipped' : rate(row.layers?.msPerStep)} | ${layers === null ? '—' : `${layers.toFixed(2)}×`} | ${ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`} | ${time(row.single)} | ${time(row.separate)} | ${fixed(stacking, 2)} | ${rowTargets(row)} |`,
+    );
+  }
+  for (const cell of numpy)
+    lines.push(
+      `| numpy ${report.native?.threads === '1' ? '1 thread' : 'native'} | ${cell.depth} | ${cell.width} | by hand | ${cell.skipped ? 'skipped' : rate(cell.msPerStep)} | ${fixed(cell.gflops, 2)} | — | — | 100% | — | — | — | |`,
+    );
+  return [...lines, '', ...targetSummary(all)].join('\n');
 }
 
 /** Seconds per spectrum snapshot (two runs) against width and depth. */

@@ -1,8 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import {
+  BATCH_SIZE,
+  DEFAULT_BUDGET,
   FULL_GRID,
+  PAIR,
   QUICK_GRID,
   measureGrid,
   measureJacobianGrid,
@@ -11,6 +15,8 @@ import {
   type JacobianBenchResult,
 } from '../bench/measure.ts';
 import { formatBenchTable, formatJacobianTable } from '../bench/report.ts';
+import { DEFAULT_CONFIG } from '../config/index.ts';
+import { DEFAULT_TEACHER } from '../engine/index.ts';
 // @ts-expect-error -- plain ES module script shared with the tests; it has no type declarations.
 import { findChromium } from '../../scripts/find-chromium.mjs';
 import { UsageError, runCli, type CliFlag } from './args.ts';
@@ -25,58 +31,100 @@ const FLAGS: readonly CliFlag[] = [
   {
     name: 'quick',
     boolean: true,
-    help: `small grid (L ${QUICK_GRID.depths}, N ${QUICK_GRID.widths}, R ${QUICK_GRID.runs})`,
+    help: `small grid (L ${QUICK_GRID.depths}, N ${QUICK_GRID.widths})`,
   },
-  { name: 'seconds', help: 'time measured per cell after warm-up (default 1.5)' },
-  { name: 'only', help: 'comma-separated subset: node-cpu,node-wasm,webgpu,webgl,wasm,cpu,native' },
+  { name: 'seconds', help: `time measured per cell after warm-up (default ${DEFAULT_BUDGET.seconds})` },
+  {
+    name: 'only',
+    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy (default: all but node-cpu, which the browser cpu row stands for)',
+  },
+  { name: 'depths', help: "comma-separated depths L instead of the grid's" },
+  { name: 'widths', help: "comma-separated widths N instead of the grid's" },
   { name: 'no-readme', boolean: true, help: 'do not rewrite the README table' },
   { name: 'no-jacobian', boolean: true, help: 'skip the Jacobian + SVD timings' },
 ];
 
-interface NativeReference {
+interface NumpyBaseline {
   readonly tool: string;
-  /** Achieved GFLOP/s of float32 matrix products shaped like one layer of the grid. */
-  readonly gflopsByWidth: Record<string, number>;
+  readonly threads: string;
+  readonly results: BenchResult[];
 }
 
-/** numpy's float32 matMul of a batch-64 layer, the plain baseline the ratios are read against. */
-function nativeReference(widths: readonly number[], seconds: number): NativeReference | null {
-  const script = `
-import json, sys, time
-import numpy as np
-out = {}
-for n in ${JSON.stringify(widths)}:
-    a = np.random.rand(64, n).astype(np.float32); w = np.random.rand(n, n).astype(np.float32)
-    a @ w
-    reps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < ${seconds}:
-        a @ w; reps += 1
-    out[str(n)] = 2 * 64 * n * n * reps / (time.perf_counter() - start) / 1e9
-print(json.dumps({"tool": "numpy " + np.__version__, "gflops": out}))
-`;
+const NUMPY_SCRIPT = fileURLToPath(new URL('../../bench/numpy_step.py', import.meta.url));
+
+/**
+ * numpy's full training step (bench/numpy_step.py) for every size of the grid, single-threaded.
+ * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for this one command: they force slower
+ * OpenBLAS kernels than the CPU's own.
+ */
+function numpyBaseline(grid: BenchGrid, seconds: number, maxSecondsPerStep: number): NumpyBaseline | null {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+  };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const spec = {
+    cells: grid.depths.flatMap((depth) => grid.widths.map((width) => [depth, width])),
+    runs: PAIR,
+    batch: BATCH_SIZE,
+    inputSize: DEFAULT_TEACHER.inputSize,
+    outputSize: 1,
+    seconds,
+    maxSecondsPerStep,
+    lr: DEFAULT_CONFIG.lr,
+    sw2: DEFAULT_CONFIG.sw2,
+    sb2: DEFAULT_CONFIG.sb2,
+  };
   try {
-    const parsed = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as {
+    const parsed = JSON.parse(
+      execFileSync('python3', [NUMPY_SCRIPT, JSON.stringify(spec)], { encoding: 'utf8', env }),
+    ) as {
       tool: string;
-      gflops: Record<string, number>;
+      threads: string;
+      results: {
+        depth: number;
+        width: number;
+        runs: number;
+        msPerStep: number | null;
+        gflops: number | null;
+        stepsTimed: number;
+        skipped?: string;
+      }[];
     };
-    return { tool: parsed.tool, gflopsByWidth: parsed.gflops };
-  } catch {
+    return {
+      tool: parsed.tool,
+      threads: parsed.threads,
+      results: parsed.results.map((r) => ({
+        backend: 'numpy',
+        environment: 'native',
+        implementation: 'numpy',
+        formulation: null,
+        preferred: false,
+        mode: 'separate',
+        ...r,
+      })),
+    };
+  } catch (error) {
+    console.error(`bench: numpy baseline failed: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
 }
 
-async function browserResults(backends: readonly string[], grid: 'quick' | 'full', seconds: number) {
+/** All browser backends in one page and one worker (so unit draws are made once), in turn. */
+async function browserResults(backends: readonly string[], grid: BenchGrid, seconds: number) {
   const executablePath = findChromium() as string | null;
   if (!executablePath)
     throw new UsageError(
-      'no Chromium found for the browser backends (set CHROMIUM_PATH, or --only node-cpu,node-wasm)',
+      'no Chromium found for the browser backends (set CHROMIUM_PATH, or --only node-cpu,node-wasm,numpy)',
     );
   if (!existsSync('dist/bench.html')) throw new UsageError('no build found: run `npm run build` first');
   const server = spawn(process.execPath, ['scripts/serve.mjs'], {
     env: { ...process.env, PORT: String(PORT) },
     stdio: 'ignore',
   });
-  const results: BenchResult[] = [];
   const adapters: Record<string, string> = {};
   try {
     await new Promise((resolve) => setTimeout(resolve, 800));
@@ -90,48 +138,88 @@ async function browserResults(backends: readonly string[], grid: 'quick' | 'full
       ],
     });
     try {
-      for (const backend of backends) {
-        const page = await browser.newPage();
-        await page.goto(
-          `http://127.0.0.1:${PORT}/bench.html?backend=${backend}&grid=${grid}&seconds=${seconds}`,
-        );
-        await page.waitForFunction(
-          () => {
-            const w = window as unknown as { benchDone: boolean; benchError: string | null };
-            return w.benchDone || w.benchError !== null;
-          },
-          null,
-          { timeout: 30 * 60_000, polling: 1000 },
-        );
-        const outcome = await page.evaluate(() => {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({
+        backends: backends.join(','),
+        depths: grid.depths.join(','),
+        widths: grid.widths.join(','),
+        seconds: String(seconds),
+      });
+      await page.goto(`http://127.0.0.1:${PORT}/bench.html?${query.toString()}`);
+      // Report progress as cells arrive.
+      let reported = 0;
+      const outcome = async () =>
+        page.evaluate(() => {
           const w = window as unknown as {
             benchResults: BenchResult[];
+            benchBackends: Record<string, { active: string; adapter: string }>;
+            benchErrors: Record<string, string>;
+            benchDone: boolean;
             benchError: string | null;
-            benchBackend: { active: string; adapter: string } | null;
           };
-          return { results: w.benchResults, error: w.benchError, backend: w.benchBackend };
+          return {
+            results: w.benchResults,
+            backends: w.benchBackends,
+            errors: w.benchErrors,
+            done: w.benchDone,
+            error: w.benchError,
+          };
         });
-        if (outcome.error) console.error(`bench: browser ${backend}: ${outcome.error}`);
-        if (outcome.backend) adapters[`browser ${backend}`] = outcome.backend.adapter;
-        results.push(...outcome.results);
-        console.error(`bench: browser ${backend}: ${outcome.results.length} cells`);
-        await page.close();
+      const deadline = Date.now() + 30 * 60_000;
+      let state = await outcome();
+      while (!state.done && state.error === null && Date.now() < deadline) {
+        for (const r of state.results.slice(reported))
+          console.error(`bench: browser ${r.backend} ${describe(r)}`);
+        reported = state.results.length;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        state = await outcome();
       }
+      for (const r of state.results.slice(reported))
+        console.error(`bench: browser ${r.backend} ${describe(r)}`);
+      if (state.error !== null) console.error(`bench: browser: ${state.error}`);
+      else if (!state.done) console.error('bench: browser: gave up after 30 minutes');
+      for (const [backend, message] of Object.entries(state.errors))
+        console.error(`bench: browser ${backend}: ${message}`);
+      for (const selected of Object.values(state.backends))
+        adapters[`browser ${selected.active}`] = selected.adapter;
+      await page.close();
+      return { results: state.results, adapters };
     } finally {
       await browser.close();
     }
   } finally {
     server.kill();
   }
-  return { results, adapters };
+}
+
+function describe(r: BenchResult): string {
+  const what = r.implementation === 'engine' ? `engine ${r.formulation}` : r.implementation;
+  const time =
+    r.msPerStep === null
+      ? r.skipped
+      : `${(1000 / r.msPerStep).toFixed(1)} steps/s, ${r.gflops?.toFixed(2)} GFLOP/s`;
+  return `L=${r.depth} N=${r.width} R=${r.runs} ${what}${r.mode === 'separate' && r.implementation === 'engine' ? ' separate' : ''}: ${time}`;
 }
 
 runCli('bench', FLAGS, ({ flags, values }) => {
-  const seconds = Number(values.get('seconds') ?? 1.5);
+  const seconds = Number(values.get('seconds') ?? DEFAULT_BUDGET.seconds);
   if (!(seconds > 0)) throw new UsageError(`--seconds ${values.get('seconds')}: expected a positive number`);
-  const grid: BenchGrid = flags.has('quick') ? QUICK_GRID : FULL_GRID;
-  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'native'];
-  const only = values.get('only')?.split(',') ?? all;
+  const preset: BenchGrid = flags.has('quick') ? QUICK_GRID : FULL_GRID;
+  const sizes = (name: string) => {
+    const value = values.get(name);
+    if (value === undefined) return undefined;
+    const list = value.split(',').map(Number);
+    if (!list.every((n) => Number.isInteger(n) && n > 0))
+      throw new UsageError(`--${name} ${value}: expected comma-separated positive integers`);
+    return list;
+  };
+  const grid: BenchGrid = {
+    depths: sizes('depths') ?? preset.depths,
+    widths: sizes('widths') ?? preset.widths,
+  };
+  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy'];
+  // Node's cpu backend is the browser's plain-JavaScript one again, only slower to measure.
+  const only = values.get('only')?.split(',') ?? all.filter((name) => name !== 'node-cpu');
   const unknown = only.filter((name) => !all.includes(name));
   if (unknown.length > 0)
     throw new UsageError(`--only: unknown ${unknown.join(', ')}; known: ${all.join(', ')}`);
@@ -142,18 +230,17 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     for (const backend of NODE_BACKENDS) {
       if (!only.includes(`node-${backend}`)) continue;
       await selectNodeBackend(backend);
-      await measureGrid(
-        grid,
-        { backend, environment: 'node' },
-        { seconds, maxSecondsPerStep: 4, maxMemoryBytes: 768 * 2 ** 20 },
-        (r) => {
-          results.push(r);
-          console.error(
-            `bench: node ${backend} L=${r.depth} N=${r.width} R=${r.runs} ${r.mode}: ${r.msPerStep?.toFixed(1) ?? r.skipped} ms/step`,
-          );
-        },
-      );
+      await measureGrid(grid, { backend, environment: 'node' }, { ...DEFAULT_BUDGET, seconds }, (r) => {
+        results.push(r);
+        console.error(`bench: node ${backend} ${describe(r)}`);
+      });
     }
+    // numpy right after the Node backends, on the same quiet machine.
+    const numpy = only.includes('numpy')
+      ? numpyBaseline(grid, seconds, DEFAULT_BUDGET.maxSecondsPerStep)
+      : null;
+    for (const r of numpy?.results ?? []) console.error(`bench: ${describe(r)}`);
+    results.push(...(numpy?.results ?? []));
     const jacobian: JacobianBenchResult[] = [];
     if (!flags.has('no-jacobian') && only.includes('node-wasm')) {
       await selectNodeBackend('wasm');
@@ -164,11 +251,11 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));
     if (browserBackends.length > 0) {
-      const browser = await browserResults(browserBackends, flags.has('quick') ? 'quick' : 'full', seconds);
+      const browser = await browserResults(browserBackends, grid, seconds);
       results.push(...browser.results);
       Object.assign(adapters, browser.adapters);
     }
-    const native = only.includes('native') ? nativeReference(grid.widths, seconds) : null;
+    const native = numpy ? { tool: numpy.tool, threads: numpy.threads } : null;
     const report = {
       date: new Date().toISOString(),
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },

@@ -1,20 +1,34 @@
 import type { LabConfig } from '../config/index.ts';
-import { sampledLayers, summarizeLayers, type Experiment, type JacobianProbe } from '../engine/index.ts';
-import { MAX_WEIGHT_SPECTRUM_WIDTH, type TrainingEvent, type TrainingState } from './trainingProtocol.ts';
+import { EVAL_CHUNK, type Experiment, type JacobianProbe } from '../engine/index.ts';
+import { MeasurementJob, type Post } from './measurementJob.ts';
+import type { TrainingState } from './trainingProtocol.ts';
+
+export type { Post };
 
 /** At most 20 progress messages a second reach the page. */
 const FLUSH_INTERVAL_MS = 50;
-/** Held-out evaluations per training run: often enough for a curve, cheap enough not to slow training. */
+/** Held-out evaluations per training run: often enough for a curve. */
 const EVALUATIONS_PER_RUN = 50;
-/** Snapshots (Jacobian spectra, signal propagation) may take at most this fraction of training time. */
-const SNAPSHOT_TIME_SHARE = 0.1;
-/** Weight spectra pool this many sampled hidden layers (each an O(N³) SVD on the host)… */
-const WEIGHT_LAYERS = 4;
+/** Held-out evaluations may cost about this fraction of the training time (see evaluationExamples). */
+const EVALUATION_TIME_SHARE = 0.1;
+const MAX_EVALUATION_EXAMPLES = 1000;
+/**
+ * Snapshots (signal, gradient norms, weight and Jacobian spectra) while training may take this
+ * fraction of the training time: at the default size one costs a few tenths of a second, so the
+ * panels move every two or three seconds.
+ */
+const SNAPSHOT_TIME_SHARE = 0.2;
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
-/** A single snapshot predicted to take longer is skipped: the worker must answer within seconds. */
+/** Measurements in all (evaluation and snapshots) are put off while they exceed this share. */
+const MEASUREMENT_TIME_SHARE = 0.35;
+/**
+ * Parameters are copied aside for measurements taken between training steps; above this size the
+ * copy is not worth it, and the measurements of a step are taken before training goes on.
+ */
+const MAX_DEFERRED_COPY_BYTES = 256 * 2 ** 20;
+/** A single Jacobian snapshot predicted to take longer is skipped: the worker must answer within seconds. */
 export const MAX_SPECTRUM_SECONDS = 4;
 
-export type Post = (event: TrainingEvent, transfer?: Transferable[]) => void;
 /** Builds the runs; `progress` reports layers drawn so far (new shapes draw O(N³) Haar factors). */
 export type BuildExperiment = (
   config: LabConfig,
@@ -24,6 +38,17 @@ export type BuildExperiment = (
 /** Steps between held-out evaluations for a run of `steps` steps. */
 export function evaluationInterval(steps: number): number {
   return Math.max(1, Math.ceil(steps / EVALUATIONS_PER_RUN));
+}
+
+/**
+ * Held-out examples per evaluation: a forward pass over E examples costs about E/(3B) training
+ * steps, so E ≈ 0.1·3B·interval keeps evaluations near a tenth of the training time; whole
+ * chunks of EVAL_CHUNK, at least one and at most MAX_EVALUATION_EXAMPLES.
+ */
+export function evaluationExamples(config: Pick<LabConfig, 'steps' | 'bs'>): number {
+  const affordable = EVALUATION_TIME_SHARE * 3 * config.bs * evaluationInterval(config.steps);
+  const chunks = Math.floor(affordable / EVAL_CHUNK);
+  return Math.min(MAX_EVALUATION_EXAMPLES, Math.max(1, chunks) * EVAL_CHUNK);
 }
 
 /** Lets queued messages (pause, a new configuration) in between steps, without timer clamping. */
@@ -40,9 +65,12 @@ function yieldToEvents(): Promise<void> {
 }
 
 /**
- * Drives one experiment at a time for the worker. Every operation goes through one queue, so a new
- * configuration waits only for the step in flight, then disposes the old runs and builds the new.
- * Events carry the generation of the configuration they belong to; the page drops stale ones.
+ * Drives one experiment at a time for the worker. Operations that touch the networks go through
+ * one queue, so a new configuration waits only for the step or measurement slice in flight.
+ * Training comes first: measurements (held-out evaluation, snapshots) are taken from a copy of
+ * the parameters at their step and computed in slices between training steps, within a share
+ * of the training time, or while paused. Pause is acknowledged at once. Events carry the
+ * generation of the configuration they belong to; the page drops stale ones.
  */
 export class TrainingLoop {
   private experiment: Experiment | null = null;
@@ -51,22 +79,29 @@ export class TrainingLoop {
   private state: TrainingState = 'building';
   private running = false;
   private queue: Promise<void> = Promise.resolve();
+  /** Operations queued and not yet started: measurements left for later give way to them. */
+  private waiting = 0;
+  private stepInFlight = false;
+  private pauseToAnnounce = false;
   private pendingSteps: number[] = [];
   private pendingLosses: number[] = [];
   private lastFlush = 0;
-  /** Seconds spent in training steps and in snapshots, for the snapshots' time budget. */
+  private flushedOnce = false;
+  private jobs: MeasurementJob[] = [];
+  /** Seconds spent in training steps, in evaluations and in snapshots, for their time shares. */
   private trainingSeconds = 0;
+  private evaluationSeconds = 0;
   private snapshotSeconds = 0;
   private lastSnapshotCost = 0;
   private probe: JacobianProbe = 'fixed-point';
   /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
   private lastSnapshotStep = -1;
   private lastSnapshotAt = -Infinity;
+  private spectrumSkipNoted = false;
 
   /**
-   * @param predictSpectrumSeconds predicted cost of one spectrum snapshot for a configuration; snapshots
-   *   predicted to take longer than MAX_SPECTRUM_SECONDS are not taken (the worker would stop
-   *   answering), and the page is told why.
+   * @param predictSpectrumSeconds predicted cost of one Jacobian spectrum for a configuration; spectra
+   *   predicted to take longer than MAX_SPECTRUM_SECONDS are not taken, and the page is told why.
    */
   constructor(
     private readonly post: Post,
@@ -79,13 +114,7 @@ export class TrainingLoop {
     this.running = false;
     return this.enqueue(async () => {
       if (generation !== this.generation) return; // a newer configuration is queued behind us
-      this.experiment?.dispose();
-      this.experiment = null;
-      this.pendingSteps = [];
-      this.pendingLosses = [];
-      this.trainingSeconds = 0;
-      this.snapshotSeconds = 0;
-      this.lastSnapshotStep = -1;
+      this.disposeRuns();
       this.setState('building');
       let experiment: Experiment;
       try {
@@ -103,95 +132,110 @@ export class TrainingLoop {
       this.experiment = experiment;
       this.config = config;
       this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
-      await this.evaluate();
-      await this.snapshot();
+      // The networks at initialization, measured from a copy while the first steps already train.
+      this.schedule(true, true);
       this.setState('ready');
       if (autostart) this.start();
+      else this.measureWhileIdle();
     });
   }
 
   start(): void {
     if (!this.experiment || this.running || this.state === 'done') return;
     this.running = true;
+    this.pauseToAnnounce = false;
     this.setState('running');
     void this.enqueue(() => this.runWhileRunning());
   }
 
+  /** Stops training after the step in flight and says so at once (or right after that step). */
   pause(): void {
     if (!this.running) return;
     this.running = false;
-    void this.enqueue(async () => {
-      this.flush();
-      if (this.state !== 'running') return;
-      // A paused network is worth looking at: its spectrum and signal as they are now.
-      await this.snapshotIfNew();
-      this.setState('paused');
-    });
+    if (this.stepInFlight) this.pauseToAnnounce = true;
+    else this.announcePause();
   }
 
   /** Where later spectra are taken; a stopped run gets a new snapshot at once. */
   setProbe(probe: JacobianProbe): Promise<void> {
     this.probe = probe;
-    if (this.running) return Promise.resolve();
-    return this.enqueue(async () => {
-      if (!this.experiment) return;
-      this.lastSnapshotStep = -1;
-      await this.snapshotIfNew();
-    });
+    if (this.running || !this.experiment) return Promise.resolve();
+    this.schedule(false, true);
+    this.measureWhileIdle();
+    return this.queue;
   }
 
   step(): Promise<void> {
     if (this.running) return Promise.resolve();
-    return this.enqueue(async () => {
+    const done = this.enqueue(async () => {
       if (!this.experiment || this.state === 'done') return;
       await this.trainOneStep();
       this.flush();
       this.setState(this.isFinished() ? 'done' : 'paused');
     });
+    this.measureWhileIdle();
+    return done;
   }
 
-  /** Resolves when everything queued so far has run (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue;
+  /** Resolves when everything queued so far has run, measurements included (tests, shutdown). */
+  async idle(): Promise<void> {
+    let queue: Promise<void>;
+    do {
+      queue = this.queue;
+      await queue;
+    } while (queue !== this.queue);
   }
 
   dispose(): void {
     this.running = false;
-    void this.enqueue(async () => {
-      this.experiment?.dispose();
-      this.experiment = null;
-    });
+    void this.enqueue(async () => this.disposeRuns());
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(operation).catch((error: unknown) => {
-      this.running = false;
-      this.post({ type: 'error', generation: this.generation, message: messageOf(error) });
-    });
+    this.waiting += 1;
+    this.queue = this.queue
+      .then(() => {
+        this.waiting -= 1;
+        return operation();
+      })
+      .catch((error: unknown) => {
+        this.running = false;
+        this.post({ type: 'error', generation: this.generation, message: messageOf(error) });
+      });
     return this.queue;
   }
 
-  /** Trains in slices of one step, yielding between them, until paused, reconfigured or done. */
+  /** Trains step by step, yielding between steps, until paused, reconfigured or done. */
   private async runWhileRunning(): Promise<void> {
     const generation = this.generation;
     while (this.running && generation === this.generation && !this.isFinished()) {
       await this.trainOneStep();
       if (performance.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
+      // Measurements wait until the first steps are on the page, then take their share.
+      if (this.flushedOnce && this.measurementsAffordable()) await this.runMeasurementSlice();
       await yieldToEvents();
     }
     if (generation !== this.generation) return;
     this.flush();
     if (this.isFinished()) {
       this.running = false;
-      await this.snapshotIfNew();
       this.setState('done');
     }
+    // A network that stopped, paused or finished, is worth looking at as it is now.
+    if (this.experiment && this.experiment.stepsDone !== this.lastSnapshotStep) this.schedule(false, true);
+    this.measureWhileIdle();
   }
 
   private async trainOneStep(): Promise<void> {
     const experiment = this.experiment!;
     const started = performance.now();
-    const result = await experiment.step();
+    this.stepInFlight = true;
+    let result;
+    try {
+      result = await experiment.step();
+    } finally {
+      this.stepInFlight = false;
+    }
     this.trainingSeconds += (performance.now() - started) / 1000;
     this.pendingSteps.push(result.step);
     for (const loss of result.loss) this.pendingLosses.push(loss);
@@ -208,92 +252,113 @@ export class TrainingLoop {
         });
       }
     }
-    const interval = evaluationInterval(this.config!.steps);
-    if (result.step % interval === 0 || result.step === this.config!.steps) {
-      this.flush();
-      await this.evaluate();
-      // Snapshots ride on the evaluation schedule, as often as their share of the time allows, and
-      // at most one a second: each redraws three panels, and small networks would send dozens.
-      const affordable =
-        this.snapshotSeconds + this.lastSnapshotCost <= SNAPSHOT_TIME_SHARE * this.trainingSeconds;
-      if (affordable && performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_INTERVAL_MS) {
-        await this.snapshot();
-      }
-    }
+    const config = this.config!;
+    const evaluationDue =
+      result.step % evaluationInterval(config.steps) === 0 || result.step === config.steps;
+    const snapshotDue =
+      this.running &&
+      !this.jobs.some((job) => job.includesSnapshot) &&
+      performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_INTERVAL_MS &&
+      this.snapshotSeconds + this.lastSnapshotCost <= SNAPSHOT_TIME_SHARE * this.trainingSeconds;
+    if (evaluationDue || snapshotDue) this.schedule(evaluationDue, snapshotDue);
+    if (this.pauseToAnnounce) this.announcePause();
   }
 
-  private async snapshotIfNew(): Promise<void> {
-    if (this.experiment && this.experiment.stepsDone !== this.lastSnapshotStep) await this.snapshot();
-  }
-
-  /** Signal propagation and the Jacobian spectrum at this step, timed against the 10% budget. */
-  private async snapshot(): Promise<void> {
-    const started = performance.now();
+  /**
+   * Copies the parameters aside for an evaluation and/or a snapshot at this step. Where the copy
+   * would be too large, the measurements are taken now, before training goes on.
+   */
+  private schedule(evaluation: boolean, snapshot: boolean): void {
     const experiment = this.experiment!;
-    this.lastSnapshotStep = experiment.stepsDone;
-    this.lastSnapshotAt = performance.now();
-    const [forward, gradients] = await Promise.all([experiment.signal(), experiment.gradientNorms()]);
-    const backward = gradients.map((g) => g.preActivation);
-    this.post(
-      { type: 'signal', generation: this.generation, step: experiment.stepsDone, forward, backward },
-      [...forward, ...backward].map((a) => a.buffer) as Transferable[],
-    );
-    if (this.config!.N <= MAX_WEIGHT_SPECTRUM_WIDTH) {
-      const layers = sampledLayers(this.config!.L, WEIGHT_LAYERS);
-      const spectra = await experiment.weightSpectra({ layers });
-      const summaries = spectra.map((run) => summarizeLayers(run.layers));
+    const config = this.config!;
+    if (snapshot) {
+      this.lastSnapshotStep = experiment.stepsDone;
+      this.lastSnapshotAt = performance.now();
+    }
+    const skipSpectrum = this.predictSpectrumSeconds(config) > MAX_SPECTRUM_SECONDS;
+    if (snapshot && skipSpectrum && !this.spectrumSkipNoted) {
+      this.spectrumSkipNoted = true;
+      const predicted = Math.round(this.predictSpectrumSeconds(config));
       this.post({
-        type: 'weights',
+        type: 'spectrum-skipped',
         generation: this.generation,
-        step: experiment.stepsDone,
-        summaries,
-        layers,
+        reason: `one spectrum would take ≈ ${predicted} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
       });
     }
-    await this.snapshotSpectrum();
-    const seconds = (performance.now() - started) / 1000;
-    this.snapshotSeconds += seconds;
-    this.lastSnapshotCost = seconds;
+    const job = new MeasurementJob(experiment.freeze(), config, this.generation, this.post, {
+      evaluationExamples: evaluation ? evaluationExamples(config) : 0,
+      snapshot,
+      skipSpectrum,
+      probe: this.probe,
+    });
+    this.jobs.push(job);
   }
 
-  private async snapshotSpectrum(): Promise<void> {
-    const predicted = this.predictSpectrumSeconds(this.config!);
-    if (predicted > MAX_SPECTRUM_SECONDS) {
-      if (this.experiment!.stepsDone === 0) {
-        this.post({
-          type: 'spectrum-skipped',
-          generation: this.generation,
-          reason: `one spectrum would take ≈ ${Math.round(predicted)} s here (N = ${this.config!.N}, L = ${this.config!.L}); choose a smaller width or depth, or a faster backend`,
-        });
-      }
-      return;
+  private measurementsAffordable(): boolean {
+    if (this.jobs.length === 0) return false;
+    // Too large to keep a copy of: measure before the next step, whatever it costs.
+    if (this.copyBytes() > MAX_DEFERRED_COPY_BYTES) return true;
+    return this.evaluationSeconds + this.snapshotSeconds <= MEASUREMENT_TIME_SHARE * this.trainingSeconds;
+  }
+
+  private copyBytes(): number {
+    const info = this.experiment?.info;
+    return info ? 4 * info.parameterCount * info.runCount : 0;
+  }
+
+  /** One slice of the oldest measurement job; its results are posted as they complete. */
+  private async runMeasurementSlice(): Promise<void> {
+    const job = this.jobs[0];
+    if (!job) return;
+    const before = job.snapshotSeconds;
+    const seconds = await job.runSlice();
+    const snapshotPart = job.snapshotSeconds - before;
+    this.snapshotSeconds += snapshotPart;
+    this.evaluationSeconds += seconds - snapshotPart;
+    if (job.done) {
+      this.jobs.shift();
+      if (job.includesSnapshot) this.lastSnapshotCost = job.snapshotSeconds;
     }
-    const started = performance.now();
-    const spectra = await this.experiment!.jacobianSpectrum({ probe: this.probe });
-    const seconds = (performance.now() - started) / 1000;
-    const transfer = spectra.flatMap((s) => [s.singularValues.buffer, s.logSingularValues.buffer]);
-    this.post(
-      { type: 'spectrum', generation: this.generation, step: this.experiment!.stepsDone, spectra, seconds },
-      transfer as Transferable[],
-    );
   }
 
-  private async evaluate(): Promise<void> {
-    const evaluation = await this.experiment!.evaluate();
-    const event: TrainingEvent = {
-      type: 'evaluation',
-      generation: this.generation,
-      step: evaluation.step,
-      loss: evaluation.loss,
-      accuracy: evaluation.accuracy,
-    };
-    const transfer = [evaluation.loss.buffer, evaluation.accuracy?.buffer].filter((b) => b !== undefined);
-    this.post(event, transfer as Transferable[]);
+  /** While training is stopped, measurements run to the end, giving way to any queued request. */
+  private measureWhileIdle(): void {
+    void this.enqueue(async () => {
+      const generation = this.generation;
+      while (this.jobs.length > 0 && !this.running && this.waiting === 0 && generation === this.generation) {
+        await this.runMeasurementSlice();
+        await yieldToEvents();
+      }
+    });
+  }
+
+  private announcePause(): void {
+    this.pauseToAnnounce = false;
+    this.flush();
+    if (this.state === 'running') this.setState('paused');
+  }
+
+  private disposeRuns(): void {
+    for (const job of this.jobs) job.dispose();
+    this.jobs = [];
+    this.experiment?.dispose();
+    this.experiment = null;
+    this.pendingSteps = [];
+    this.pendingLosses = [];
+    this.flushedOnce = false;
+    this.trainingSeconds = 0;
+    this.evaluationSeconds = 0;
+    this.snapshotSeconds = 0;
+    this.lastSnapshotCost = 0;
+    this.lastSnapshotStep = -1;
+    this.lastSnapshotAt = -Infinity;
+    this.spectrumSkipNoted = false;
   }
 
   private flush(): void {
     this.lastFlush = performance.now();
     if (this.pendingSteps.length === 0) return;
+    this.flushedOnce = true;
     const steps = Float64Array.from(this.pendingSteps);
     const losses = Float32Array.from(this.pendingLosses);
     this.pendingSteps = [];

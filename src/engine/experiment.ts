@@ -313,7 +313,7 @@ class StackedExperiment implements Experiment {
 
   freeze(): NetworkMeasurements {
     this.assertLive();
-    return new NetworkMeasurements(this.steps, this.trainer.copyModel(), this.measurementContext(), true);
+    return new NetworkMeasurements(this.steps, this.trainer.freeze(), this.measurementContext());
   }
 
   dispose(): void {
@@ -324,13 +324,7 @@ class StackedExperiment implements Experiment {
 
   private async measureNow<T>(measure: (measurements: NetworkMeasurements) => Promise<T>): Promise<T> {
     this.assertLive();
-    const live = this.trainer.liveModel();
-    const measurements = new NetworkMeasurements(
-      this.steps,
-      live ?? this.trainer.copyModel(),
-      this.measurementContext(),
-      live === null,
-    );
+    const measurements = this.freeze();
     try {
       return await measure(measurements);
     } finally {

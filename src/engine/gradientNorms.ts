@@ -42,7 +42,10 @@ export async function gradientNorms(
     const weightNorms: tf.Tensor[] = new Array<tf.Tensor>(hidden);
     for (let index = hidden; index >= 1; index--) {
       const layer = model.layers[index]!;
-      const back = scaled(runMatMul(delta, layer.weights, false, true), layer.scaling.weightGain);
+      const back = scaled(
+        runMatMul(delta, layer.weights, false, true, model.weightsOfRuns(index, true)),
+        layer.scaling.weightGain,
+      );
       const input = pass.layerInputs[index]!;
       const slope = activationDerivative(model.activation, pass.preActivations[index - 1]!, input);
       delta = (slope ? tf.mul(back, slope) : back) as tf.Tensor3D;

@@ -125,13 +125,19 @@ export async function accumulateJacobian(
         const weights = scaled(layer.weights, layer.scaling.weightGain);
         const phi = applyActivation(model.activation, h);
         const slope = activationDerivative(model.activation, h, phi);
-        let m = current ? runMatMul(current, weights) : weights;
+        // Unscaled weights are the model's own: its per-run slices are reused (see weightsOfRuns).
+        const byRun = layer.scaling.weightGain === 1 ? model.weightsOfRuns(index, false) : undefined;
+        let m = current ? runMatMul(current, weights, false, false, byRun) : weights;
         if (slope) m = tf.mul(m, slope);
         const frobenius = tf.maximum(tf.sqrt(tf.sum(tf.square(m), [1, 2])), TINY_NORM) as tf.Tensor1D;
         const unit = tf.div(m, tf.reshape(frobenius, [runs, 1, 1])) as tf.Tensor3D;
         return last
           ? [unit, frobenius]
-          : [unit, frobenius, propagate(phi as tf.Tensor3D, model.layers[index + 1]!)];
+          : [
+              unit,
+              frobenius,
+              propagate(phi as tf.Tensor3D, model.layers[index + 1]!, model.weightsOfRuns(index + 1, false)),
+            ];
       }) as [tf.Tensor3D, tf.Tensor1D, tf.Tensor3D?];
       current?.dispose();
       product = normalized;
@@ -166,9 +172,12 @@ export async function accumulateJacobian(
 }
 
 /** h^{l+1} = g (x W) + g_b b for x = φ(h^l), [R, 1, N]. */
-function propagate(x: tf.Tensor3D, layer: StackedLayer): tf.Tensor3D {
+function propagate(x: tf.Tensor3D, layer: StackedLayer, weightsOfRuns?: tf.Tensor2D[]): tf.Tensor3D {
   const { weightGain, biasGain } = layer.scaling;
-  return tf.add(scaled(runMatMul(x, layer.weights), weightGain), scaled(layer.biases, biasGain));
+  return tf.add(
+    scaled(runMatMul(x, layer.weights, false, false, weightsOfRuns), weightGain),
+    scaled(layer.biases, biasGain),
+  );
 }
 
 function scaled<T extends tf.Tensor>(t: T, factor: number): T {

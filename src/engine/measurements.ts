@@ -12,12 +12,12 @@ import {
   type JacobianOptions,
   type JacobianSpectrum,
 } from './jacobian.ts';
-import type { StackedModel } from './model.ts';
+import type { FrozenNetworks } from './trainer.ts';
 import type { RunInfo } from './runs.ts';
 import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
 
 /** Held-out examples for signal propagation and gradient norms. */
-export const SIGNAL_EXAMPLES = 256;
+export const SIGNAL_EXAMPLES = 128;
 
 /** What every measurement needs besides the parameters. */
 export interface MeasurementContext {
@@ -30,23 +30,19 @@ export interface MeasurementContext {
 }
 
 /**
- * The measurements that look inside the networks (signal propagation, gradient norms, weight
- * and Jacobian spectra), over one set of stacked parameters: the live ones, or a copy kept
- * aside at some step while training goes on.
+ * The measurements that look inside the networks (held-out evaluation, signal propagation,
+ * gradient norms, weight and Jacobian spectra) at one step, on parameters kept aside then
+ * (FrozenNetworks), so they can be taken while training goes on.
  */
 export class NetworkMeasurements {
   private readonly x: Float32Array;
   private readonly y: Float32Array;
   private disposed = false;
 
-  /**
-   * @param ownsModel whether dispose() frees the model (a copy) or leaves it (the live one).
-   */
   constructor(
     readonly step: number,
-    private readonly model: StackedModel,
+    private readonly networks: FrozenNetworks,
     private readonly context: MeasurementContext,
-    private readonly ownsModel: boolean,
   ) {
     // Buffers of their own: training may fill the experiment's between two measurements.
     const rows = Math.min(SIGNAL_EXAMPLES, context.dataset.testCount);
@@ -63,21 +59,15 @@ export class NetworkMeasurements {
       scaling.scale,
       Math.min(examples, dataset.testCount),
       diverged,
-      (x) => this.model.forward(x).output,
+      (x) => this.networks.outputs(x),
     );
   }
 
   /** Mean squared pre-activation q^l of every hidden layer, per run, on held-out inputs. */
   async signal(): Promise<Float32Array[]> {
-    const { model } = this;
     const [x, y] = this.heldOut();
     y.dispose();
-    const stacked = tf.tidy(() =>
-      tf.stack(
-        model.forward(x).preActivations.map((h) => tf.mean(tf.square(h), [1, 2])),
-        1,
-      ),
-    );
+    const stacked = tf.tidy(() => this.networks.signal(x));
     x.dispose();
     const values = (await stacked.data()) as Float32Array;
     stacked.dispose();
@@ -90,7 +80,8 @@ export class NetworkMeasurements {
    * jacobianLayers), at the fixed-point probe (default) or a held-out example.
    */
   async jacobianSpectrum(options: JacobianOptions = {}): Promise<JacobianSpectrum[]> {
-    const { model, context } = this;
+    const { context } = this;
+    const model = this.networks.model();
     const { dataset, runs, scaling } = context;
     const probe = options.probe ?? 'fixed-point';
     const { first } = jacobianLayers(model);
@@ -121,14 +112,14 @@ export class NetworkMeasurements {
 
   /** Singular values of hidden W^l of every run, summarized, and their distance from orthogonality. */
   weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
-    return weightSpectra(this.model, this.context.runs, this.context.config.sw2, options);
+    return weightSpectra(this.networks.model(), this.context.runs, this.context.config.sw2, options);
   }
 
   /** ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ per run and hidden layer, on the held-out inputs signal() uses. */
   async gradientNorms(): Promise<GradientNorms[]> {
     const [x, y] = this.heldOut();
     try {
-      return await gradientNorms(this.model, this.context.dataset.task, this.context.runs, x, y);
+      return await gradientNorms(this.networks.model(), this.context.dataset.task, this.context.runs, x, y);
     } finally {
       x.dispose();
       y.dispose();
@@ -138,7 +129,7 @@ export class NetworkMeasurements {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.ownsModel) this.model.dispose();
+    this.networks.dispose();
   }
 
   private heldOut(): [tf.Tensor2D, tf.Tensor2D] {

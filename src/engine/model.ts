@@ -3,7 +3,7 @@ import type { ActivationId } from '../theory/index.ts';
 import { activationDerivative, applyActivation } from './activation.ts';
 import type { LayerScaling } from './init.ts';
 import { variableFrom } from './variables.ts';
-import { runMatMul } from './runMatMul.ts';
+import { runMatMul, splitsRunMatMul } from './runMatMul.ts';
 
 /** One weight matrix of all runs at once. */
 export interface StackedLayer {
@@ -48,6 +48,8 @@ export interface ForwardPass {
  */
 export class StackedModel {
   readonly layers: readonly StackedLayer[];
+  /** Per-run slices of weights for runMatMul, by layer and orientation, with the data they came from. */
+  private readonly weightsByRun = new Map<string, { source: tf.DataId; parts: tf.Tensor2D[] }>();
 
   /** From per-run initial arrays, or (`{ stacked }`) taking ownership of existing variables. */
   constructor(
@@ -106,6 +108,28 @@ export class StackedModel {
     return this.layers.reduce((sum, l) => sum + l.fanIn * l.fanOut + l.fanOut, 0);
   }
 
+  /**
+   * Layer `index`'s weights as one 2-D matrix per run (transposed if asked), where runMatMul
+   * splits by run; kept until the weights change, so that a model measured many times (a
+   * snapshot's forward, backward and Jacobian passes) slices them once and XNNPACK packs them
+   * once. Undefined where matMuls are not split.
+   */
+  weightsOfRuns(index: number, transposed: boolean): tf.Tensor2D[] | undefined {
+    if (!splitsRunMatMul()) return undefined;
+    const key = `${index}${transposed ? 'ᵀ' : ''}`;
+    const weights = this.layers[index]!.weights;
+    const cached = this.weightsByRun.get(key);
+    if (cached?.source === weights.dataId) return cached.parts;
+    cached?.parts.forEach((part) => part.dispose());
+    const parts = tf.tidy(() =>
+      (tf.unstack(weights) as tf.Tensor2D[]).map((m) => (transposed ? tf.transpose(m) : m)),
+    );
+    // Kept past any tidy around the caller: the cache owns them until the weights change.
+    parts.forEach((part) => tf.keep(part));
+    this.weightsByRun.set(key, { source: weights.dataId, parts });
+    return parts;
+  }
+
   /** Forward pass for inputs shared by all runs ([B, n0]); call inside tf.tidy. */
   forward(x: tf.Tensor2D): ForwardPass {
     const batch = x.shape[0];
@@ -115,7 +139,7 @@ export class StackedModel {
     const last = this.layers.length - 1;
     this.layers.forEach((layer, index) => {
       layerInputs.push(activity);
-      const h = preActivation(activity, layer);
+      const h = preActivation(activity, layer, this.weightsOfRuns(index, false));
       if (index === last) {
         activity = h;
         return;
@@ -141,7 +165,10 @@ export class StackedModel {
       grads[2 * index + 1] = scale(tf.sum(delta, 1, true), biasGain);
       if (index === 0) break;
       // δ^{l−1} = (g δ^l Wᵀ) ⊙ φ′(h^{l−1}); the layer's input is φ(h^{l−1}).
-      const back = scale(runMatMul(delta, layer.weights, false, true), weightGain);
+      const back = scale(
+        runMatMul(delta, layer.weights, false, true, this.weightsOfRuns(index, true)),
+        weightGain,
+      );
       const slope = activationDerivative(this.activation, pass.preActivations[index - 1]!, input);
       delta = (slope ? tf.mul(back, slope) : back) as tf.Tensor3D;
     }
@@ -149,6 +176,8 @@ export class StackedModel {
   }
 
   dispose(): void {
+    for (const { parts } of this.weightsByRun.values()) parts.forEach((part) => part.dispose());
+    this.weightsByRun.clear();
     for (const layer of this.layers) {
       layer.weights.dispose();
       layer.biases.dispose();
@@ -160,9 +189,12 @@ function scale<T extends tf.Tensor>(t: T, factor: number): T {
   return factor === 1 ? t : tf.mul(t, factor);
 }
 
-function preActivation(x: tf.Tensor3D, layer: StackedLayer): tf.Tensor3D {
+function preActivation(x: tf.Tensor3D, layer: StackedLayer, weightsOfRuns?: tf.Tensor2D[]): tf.Tensor3D {
   const { weightGain, biasGain } = layer.scaling;
-  return tf.add(scale(runMatMul(x, layer.weights), weightGain), scale(layer.biases, biasGain));
+  return tf.add(
+    scale(runMatMul(x, layer.weights, false, false, weightsOfRuns), weightGain),
+    scale(layer.biases, biasGain),
+  );
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {

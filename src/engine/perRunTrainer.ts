@@ -13,17 +13,23 @@ import { columnLoss } from './loss.ts';
 import { StackedModel, type LayerInit } from './model.ts';
 import { updateRule } from './optimizerRule.ts';
 import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
-import type { Trainer } from './trainer.ts';
+import type { FrozenNetworks, Trainer } from './trainer.ts';
 import { variableFrom } from './variables.ts';
 
 /** One layer of one run, in column layout: h = weightGain·(Wᵀ x) + biasGain·b for x of shape [n_in, B]. */
-interface ColumnLayer {
+interface ColumnParameters {
   readonly fanIn: number;
   readonly fanOut: number;
   readonly scaling: LayerScaling;
   /** Wᵀ, [fanOut, fanIn]. */
-  readonly weights: tf.Variable<tf.Rank.R2>;
+  readonly weights: tf.Tensor2D;
   /** [fanOut, 1]. */
+  readonly biases: tf.Tensor2D;
+}
+
+/** A trained layer: its parameters as variables, and their optimizer state. */
+interface ColumnLayer extends ColumnParameters {
+  readonly weights: tf.Variable<tf.Rank.R2>;
   readonly biases: tf.Variable<tf.Rank.R2>;
   /** Optimizer state of the weights and of the biases. */
   readonly weightSlots: readonly tf.Variable[];
@@ -82,23 +88,30 @@ export class PerRunTrainer implements Trainer {
   }
 
   outputs(x: tf.Tensor2D): tf.Tensor3D {
-    const columns = tf.transpose(x);
-    return tf.stack(
-      this.runs.map((layers) => tf.transpose(this.forward(layers, columns).output)),
-    ) as tf.Tensor3D;
+    return this.outputsOf(this.runs, x);
   }
 
-  liveModel(): null {
-    return null;
-  }
-
-  copyModel(): StackedModel {
-    const layers = this.runs[0]!;
-    const [weights, biases] = tf.tidy(() => [
-      layers.map((_, l) => tf.stack(this.runs.map((run) => tf.transpose(run[l]!.weights))) as tf.Tensor3D),
-      layers.map((_, l) => tf.stack(this.runs.map((run) => tf.transpose(run[l]!.biases))) as tf.Tensor3D),
-    ]);
-    return StackedModel.fromStacked(this.activation, layers, weights, biases);
+  freeze(): FrozenNetworks {
+    const frozen: ColumnParameters[][] = this.runs.map((layers) =>
+      layers.map((layer) => ({ ...layer, weights: tf.clone(layer.weights), biases: tf.clone(layer.biases) })),
+    );
+    let model: StackedModel | null = null;
+    return {
+      outputs: (x) => this.outputsOf(frozen, x),
+      signal: (x) => {
+        const columns = tf.transpose(x);
+        return tf.stack(
+          frozen.map((layers) =>
+            tf.stack(this.forward(layers, columns).preActivations.map((h) => tf.mean(tf.square(h)))),
+          ),
+        ) as tf.Tensor2D;
+      },
+      model: () => (model ??= this.stacked(frozen)),
+      dispose: () => {
+        model?.dispose();
+        for (const layer of frozen.flat()) tf.dispose([layer.weights, layer.biases]);
+      },
+    };
   }
 
   setLiveRuns(live: readonly boolean[]): void {
@@ -112,7 +125,22 @@ export class PerRunTrainer implements Trainer {
     }
   }
 
-  private forward(layers: readonly ColumnLayer[], columns: tf.Tensor2D) {
+  private outputsOf(runs: readonly (readonly ColumnParameters[])[], x: tf.Tensor2D): tf.Tensor3D {
+    const columns = tf.transpose(x);
+    return tf.stack(runs.map((layers) => tf.transpose(this.forward(layers, columns).output))) as tf.Tensor3D;
+  }
+
+  /** Row-layout [R, n_in, n_out] stacks of the runs' parameters. */
+  private stacked(runs: readonly (readonly ColumnParameters[])[]): StackedModel {
+    const layers = runs[0]!;
+    const [weights, biases] = tf.tidy(() => [
+      layers.map((_, l) => tf.stack(runs.map((run) => tf.transpose(run[l]!.weights))) as tf.Tensor3D),
+      layers.map((_, l) => tf.stack(runs.map((run) => tf.transpose(run[l]!.biases))) as tf.Tensor3D),
+    ]);
+    return StackedModel.fromStacked(this.activation, layers, weights, biases);
+  }
+
+  private forward(layers: readonly ColumnParameters[], columns: tf.Tensor2D) {
     const fused = fusedLayerKernelsAvailable();
     const inputs: tf.Tensor2D[] = [];
     const preActivations: tf.Tensor2D[] = [];

@@ -13,22 +13,23 @@ export function splitsRunMatMul(): boolean {
  * The batched product a·b over the run axis ([R, m, k] · [R, k, n], either side may have R = 1 and
  * broadcast), with tf.matMul's transpose flags. Where splitsRunMatMul(), it is computed as one
  * untransposed 2-D product per run, with explicit transposes; elsewhere as one batched matMul.
- * Call inside tf.tidy.
+ * `rightByRun`, where given, are b's per-run 2-D matrices with the transpose already applied:
+ * kept from call to call, they let XNNPACK reuse its packing of them. Call inside tf.tidy.
  */
 export function runMatMul(
   a: tf.Tensor3D,
   b: tf.Tensor3D,
   transposeA = false,
   transposeB = false,
+  rightByRun?: readonly tf.Tensor2D[],
 ): tf.Tensor3D {
   if (!splitsRunMatMul()) return tf.matMul(a, b, transposeA, transposeB);
   const left = tf.unstack(a) as tf.Tensor2D[];
-  const right = tf.unstack(b) as tf.Tensor2D[];
+  const right = rightByRun ?? (tf.unstack(b) as tf.Tensor2D[]).map((m) => (transposeB ? tf.transpose(m) : m));
   const runs = Math.max(left.length, right.length);
   const products = Array.from({ length: runs }, (_, r) => {
     const l = left[Math.min(r, left.length - 1)]!;
-    const rr = right[Math.min(r, right.length - 1)]!;
-    return tf.matMul(transposeA ? tf.transpose(l) : l, transposeB ? tf.transpose(rr) : rr);
+    return tf.matMul(transposeA ? tf.transpose(l) : l, right[Math.min(r, right.length - 1)]!);
   });
   return tf.stack(products) as tf.Tensor3D;
 }

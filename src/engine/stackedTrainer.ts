@@ -5,7 +5,7 @@ import { lossGradient, perRunLoss } from './loss.ts';
 import { StackedModel, type LayerInit } from './model.ts';
 import { MaskedOptimizer } from './optimizer.ts';
 import type { OptimizerId } from './optimizerSlots.ts';
-import type { Trainer } from './trainer.ts';
+import type { FrozenNetworks, Trainer } from './trainer.ts';
 
 /** All runs as one program of batched matMuls over the run axis (see Formulation). */
 export class StackedTrainer implements Trainer {
@@ -39,18 +39,24 @@ export class StackedTrainer implements Trainer {
     return this.model.forward(x).output;
   }
 
-  liveModel(): StackedModel {
-    return this.model;
-  }
-
-  copyModel(): StackedModel {
-    const { layers } = this.model;
-    return StackedModel.fromStacked(
-      this.model.activation,
+  freeze(): FrozenNetworks {
+    const { layers, activation } = this.model;
+    const model = StackedModel.fromStacked(
+      activation,
       layers,
       layers.map((layer) => tf.clone(layer.weights)),
       layers.map((layer) => tf.clone(layer.biases)),
     );
+    return {
+      outputs: (x) => model.forward(x).output,
+      signal: (x) =>
+        tf.stack(
+          model.forward(x).preActivations.map((h) => tf.mean(tf.square(h), [1, 2])),
+          1,
+        ) as tf.Tensor2D,
+      model: () => model,
+      dispose: () => model.dispose(),
+    };
   }
 
   setLiveRuns(live: readonly boolean[]): void {

@@ -31,11 +31,24 @@ export interface Trainer {
   trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D;
   /** Outputs of every run, [R, B, n_out]; call inside tf.tidy. */
   outputs(x: tf.Tensor2D): tf.Tensor3D;
-  /** The parameters themselves where they are stacked already (null in the per-run formulation). */
-  liveModel(): StackedModel | null;
-  /** A copy of the parameters as a StackedModel, owned by the caller. */
-  copyModel(): StackedModel;
+  /** The parameters as they are now, kept aside for measurements (see FrozenNetworks). */
+  freeze(): FrozenNetworks;
   /** Freezes the runs whose entry is false: they take no update from the next step on. */
   setLiveRuns(live: readonly boolean[]): void;
+  dispose(): void;
+}
+
+/**
+ * The parameters of every run at one step, kept aside for measurements while training goes on.
+ * Keeping them is cheap: tfjs tensors are immutable and a training step replaces the variables'
+ * data rather than writing into it, so the copies share data with the step they were taken at.
+ */
+export interface FrozenNetworks {
+  /** Outputs of every run, [R, B, n_out], for inputs [B, n0]; call inside tf.tidy. */
+  outputs(x: tf.Tensor2D): tf.Tensor3D;
+  /** Mean squared pre-activation q^l of every hidden layer, [R, L]; call inside tf.tidy. */
+  signal(x: tf.Tensor2D): tf.Tensor2D;
+  /** The parameters as a StackedModel (for gradient norms, spectra), made on first use and owned here. */
+  model(): StackedModel;
   dispose(): void;
 }

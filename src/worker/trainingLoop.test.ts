@@ -186,7 +186,7 @@ describe('training loop', () => {
     await until(isState('paused', 1));
     await loop.idle();
     const pausedAt = events.findIndex(isState('paused', 1));
-    const last = events.findLast((e) => e.type === 'progress');
+    const last = [...events].reverse().find((e) => e.type === 'progress');
     const finalStep = last?.type === 'progress' ? last.steps[last.steps.length - 1]! : -1;
     const spectrumOfPaused = events.findIndex((e) => e.type === 'spectrum' && e.step === finalStep);
     expect(spectrumOfPaused).toBeGreaterThan(pausedAt);
@@ -199,7 +199,7 @@ describe('training loop', () => {
     await loop.configure(1, { ...TINY, L: 6, N: 32, steps: 100000 }, true);
     await until((e) => e.type === 'signal' && e.step > 0, 20_000);
     await until((e) => e.type === 'spectrum' && e.step > 0, 20_000);
-    const state = events.findLast((e) => e.type === 'state');
+    const state = [...events].reverse().find((e) => e.type === 'state');
     expect(state?.type === 'state' && state.state).toBe('running');
     loop.pause();
     await loop.idle();

@@ -25,15 +25,31 @@ async function expectCurvesFor(page: Page) {
 test('a small training on WebGPU shows curves for both inits', async ({ page }) => {
   test.setTimeout(150_000);
   const problems = watchConsole(page);
-  await page.goto(`/?${SMALL}`);
+  // Forced: auto selection would (rightly) prefer wasm to WebGPU on SwiftShader.
+  await page.goto(`/?${SMALL}&backend=webgpu`);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu', {
     timeout: 60_000,
   });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-selection', 'forced');
   await expectCurvesFor(page);
   await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'done', {
     timeout: 90_000,
   });
   await expect(page.getByTestId('training-progress')).toContainText('40 / 40');
+  expect(problems).toEqual([]);
+});
+
+test('auto selection prefers wasm to a software GPU without spending time on it', async ({ page }) => {
+  test.setTimeout(150_000);
+  const problems = watchConsole(page);
+  await page.goto(`/?${SMALL}`);
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  // Here WebGPU and WebGL both run on SwiftShader: recognized from the adapter, neither checked nor timed.
+  await expect(badge).toHaveAttribute('data-selection', 'only');
+  await expect(badge).toContainText(/webgpu \(SwiftShader\).*software, not used/);
+  expect(await badge.getAttribute('title')).toMatch(/webgpu \(SwiftShader\): not tried: a software GPU/);
+  await expectCurvesFor(page);
   expect(problems).toEqual([]);
 });
 

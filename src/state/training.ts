@@ -2,10 +2,13 @@ import { create } from 'zustand';
 import type { ExperimentInfo, JacobianSpectrum, RunInfo, WeightSummary } from '../engine/index.ts';
 import type {
   BackendAttempt,
+  BackendMeasurement,
   BackendName,
+  BackendSelection,
   TrainingEvent,
   TrainingState,
 } from '../worker/trainingProtocol.ts';
+import { storeBackendChoice } from './backendCache.ts';
 import { Series } from './series.ts';
 
 /** Everything measured for one run, appended as the worker reports it. */
@@ -44,6 +47,11 @@ export interface BackendStatus {
   readonly adapter: string;
   readonly attempts: readonly BackendAttempt[];
   readonly crossOriginIsolated: boolean;
+  readonly softwareName: string | null;
+  readonly selection: BackendSelection;
+  /** Each candidate's measured step, fastest first (auto selection only). */
+  readonly measurements: readonly BackendMeasurement[];
+  readonly selectionMs: number;
 }
 
 export interface TrainingView {
@@ -91,9 +99,14 @@ export function applyTrainingEvent(event: TrainingEvent): void {
   const view = useTraining.getState();
   if ('generation' in event && event.generation !== null && event.generation !== view.generation) return;
   switch (event.type) {
-    case 'backend':
-      useTraining.setState({ backend: event });
+    case 'backend': {
+      const { type: _type, cacheKey, ...status } = event;
+      useTraining.setState({ backend: status });
+      // A fresh measurement is remembered, so that a reload of this page does not measure again.
+      if (cacheKey !== null && event.selection === 'measured')
+        storeBackendChoice(cacheKey, { active: event.active, measurements: event.measurements });
       return;
+    }
     case 'building':
       useTraining.setState({ building: { layersDone: event.layersDone, layerCount: event.layerCount } });
       return;

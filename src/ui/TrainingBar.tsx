@@ -1,3 +1,4 @@
+import { badgeText, badgeTitle } from '../state/backendSummary.ts';
 import { useLab } from '../state/store.ts';
 import { useTraining } from '../state/training.ts';
 import { restartWorker, trainingControls } from '../worker/trainingClient.ts';
@@ -64,22 +65,18 @@ export function TrainingBar() {
 function BackendBadge() {
   const backend = useTraining((s) => s.backend);
   if (!backend) return <span className="backend-badge pending">backend: choosing…</span>;
-  const fallbacks = backend.attempts.filter((a) => !a.ok);
-  const why = fallbacks.map((a) => `${a.backend}: ${a.reason}`).join('\n');
+  const text = badgeText(backend);
   return (
     <span
       className="backend-badge"
       data-testid="backend-badge"
       data-backend={backend.active}
-      title={`${backend.adapter}${why ? `\nNot used:\n${why}` : ''}\ncross-origin isolated: ${backend.crossOriginIsolated ? 'yes' : 'no'}`}
+      data-selection={backend.selection}
+      title={badgeTitle(backend)}
     >
-      {backend.active} <span className="adapter">· {backend.adapter}</span>
-      {fallbacks.length > 0 && (
-        <span className="fallback">
-          {' '}
-          (fell back: {fallbacks.map((a) => a.backend).join(', ')} unavailable)
-        </span>
-      )}
+      {text.main}
+      {text.detail && <span className="adapter"> · {text.detail}</span>}
+      {text.note && <span className="fallback"> {text.note}</span>}
     </span>
   );
 }

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { LabConfig } from '../config/index.ts';
 import { createExperiment, fetchByteSource, planRuns, type ByteSource } from '../engine/index.ts';
-import { selectBackend } from './backends.ts';
+import { selectAuto, selectForced, type SelectedBackend } from './backends.ts';
 import { TrainingLoop } from './trainingLoop.ts';
 import type { BackendName, TrainingEvent, TrainingRequest } from './trainingProtocol.ts';
 
@@ -36,36 +36,81 @@ const loop = new TrainingLoop(
     }),
   spectrumSeconds,
 );
+
+// ── Backend selection ────────────────────────────────────────────────────────────────────────
+// A forced backend (`backend=` in the link) is checked at 'init'. Auto selection needs the
+// configuration, to time one real step of it on every candidate: it runs at the first
+// 'configure' (which the page sends right after 'init'), and every later request waits for it.
+/** Resolves once a backend is active; requests that need one chain on it. */
 let ready: Promise<void> | null = null;
+let pendingAuto: Extract<TrainingRequest, { type: 'init' }> | null = null;
+
+function initBackend(request: Extract<TrainingRequest, { type: 'init' }>): void {
+  if (request.backend === 'auto') {
+    pendingAuto = request;
+    ready = Promise.resolve();
+  } else {
+    ready = announce(selectForced(request.backend));
+  }
+}
+
+/** The promise to chain a 'configure' on: the first one under auto selection measures first. */
+function backendReadyFor(config: LabConfig): Promise<void> | null {
+  const init = pendingAuto;
+  if (init && ready) {
+    pendingAuto = null;
+    ready = ready.then(() =>
+      announce(
+        selectAuto(config, init.cachedChoices, {
+          dataSource: dataSource ?? undefined,
+          memoryBudgetBytes: MEMORY_BUDGET_BYTES,
+        }),
+      ),
+    );
+  }
+  return ready;
+}
+
+function announce(selecting: Promise<SelectedBackend>): Promise<void> {
+  return selecting.then(
+    (selected) => {
+      activeBackend = selected.active;
+      post({
+        type: 'backend',
+        active: selected.active,
+        adapter: selected.adapter,
+        attempts: selected.attempts,
+        crossOriginIsolated: scope.crossOriginIsolated,
+        softwareName: selected.softwareName,
+        selection: selected.selection,
+        measurements: selected.measurements,
+        cacheKey: selected.cacheKey,
+        selectionMs: selected.selectionMs,
+      });
+    },
+    (error: unknown) => {
+      post({
+        type: 'error',
+        generation: null,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    },
+  );
+}
+// ─────────────────────────────────────────────────────────────────────────────────────────────
 
 scope.onmessage = (event: MessageEvent<TrainingRequest>) => {
   const request = event.data;
   switch (request.type) {
     case 'init':
       dataSource = fetchByteSource(request.dataUrl);
-      ready = selectBackend(request.backend).then(
-        (selected) => {
-          activeBackend = selected.active;
-          post({
-            type: 'backend',
-            active: selected.active,
-            adapter: selected.adapter,
-            attempts: selected.attempts,
-            crossOriginIsolated: scope.crossOriginIsolated,
-          });
-        },
-        (error: unknown) => {
-          post({
-            type: 'error',
-            generation: null,
-            message: error instanceof Error ? error.message : String(error),
-          });
-          throw error;
-        },
-      );
+      initBackend(request);
       return;
     case 'configure':
-      void ready?.then(() => loop.configure(request.generation, request.config, request.autostart));
+      void backendReadyFor(request.config)?.then(() =>
+        loop.configure(request.generation, request.config, request.autostart),
+      );
       return;
     case 'probe':
       void ready?.then(() => loop.setProbe(request.probe));

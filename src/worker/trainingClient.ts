@@ -1,4 +1,5 @@
 import { PARAMS, PARAM_KEYS, type LabConfig, type ParamKey } from '../config/index.ts';
+import { loadBackendChoices } from '../state/backendCache.ts';
 import { useLab } from '../state/store.ts';
 import { applyTrainingEvent, beginGeneration, useTraining } from '../state/training.ts';
 import type { TrainingEvent, TrainingRequest } from './trainingProtocol.ts';
@@ -26,7 +27,12 @@ function spawn(config: LabConfig): void {
       error: { message: `The training worker stopped: ${event.message || 'unknown error'}`, fatal: true },
     });
   };
-  send({ type: 'init', backend: config.backend, dataUrl: `${import.meta.env.BASE_URL}data/` });
+  send({
+    type: 'init',
+    backend: config.backend,
+    dataUrl: `${import.meta.env.BASE_URL}data/`,
+    cachedChoices: loadBackendChoices(),
+  });
   send({ type: 'probe', probe: config.jp });
   configure(config);
 }

@@ -17,6 +17,34 @@ export interface BackendAttempt {
   readonly ok: boolean;
   /** Why it was not used (missing API, failed init, wrong numbers); absent when it was. */
   readonly reason?: string;
+  /** Milliseconds the check took (initialization included). */
+  readonly ms?: number;
+}
+
+/** One backend's measured training step (auto selection), in the units of the real configuration. */
+export interface BackendMeasurement {
+  readonly backend: BackendName;
+  /** Software GPU behind it ("SwiftShader", "llvmpipe", …), null for hardware, wasm and cpu. */
+  readonly softwareName: string | null;
+  /** True when `softwareName` is set: a CPU in disguise, never preferred over wasm. */
+  readonly software: boolean;
+  /** Milliseconds of one training step of the current configuration; null when not timed. */
+  readonly stepMs: number | null;
+  /** The step was cut short (the warm-up alone took too long): stepMs is an upper bound. */
+  readonly capped: boolean;
+  /** Why it was not timed (time budget spent, failed), when stepMs is null. */
+  readonly note?: string;
+}
+
+/** How the active backend was chosen. */
+export type BackendSelection = 'forced' | 'only' | 'measured' | 'cached' | 'preference';
+
+/** A remembered auto choice, stored by the page and handed back at 'init'. */
+export interface CachedBackendChoice {
+  readonly active: BackendName;
+  readonly measurements: readonly BackendMeasurement[];
+  /** Date.now() when measured. */
+  readonly measuredAt: number;
 }
 
 /** Weight spectra (an O(N³) SVD per sampled layer on the host) are taken only up to this width. */
@@ -26,7 +54,13 @@ export type TrainingState = 'building' | 'ready' | 'running' | 'paused' | 'done'
 
 /** Requests to the training worker. `generation` numbers each configuration; events carry it back. */
 export type TrainingRequest =
-  | { readonly type: 'init'; readonly backend: BackendChoice; readonly dataUrl: string }
+  | {
+      readonly type: 'init';
+      readonly backend: BackendChoice;
+      readonly dataUrl: string;
+      /** Earlier auto choices by cache key (see backendCacheKey); each is re-checked before use. */
+      readonly cachedChoices?: Readonly<Record<string, CachedBackendChoice>>;
+    }
   | {
       readonly type: 'configure';
       readonly generation: number;
@@ -51,6 +85,15 @@ export type TrainingEvent =
       readonly adapter: string;
       readonly attempts: readonly BackendAttempt[];
       readonly crossOriginIsolated: boolean;
+      /** Software GPU behind the active backend, if any. */
+      readonly softwareName: string | null;
+      readonly selection: BackendSelection;
+      /** Every candidate's step time (auto), fastest first; empty when forced or only one works. */
+      readonly measurements: readonly BackendMeasurement[];
+      /** Key to remember a measured choice under; null when nothing should be remembered. */
+      readonly cacheKey: string | null;
+      /** Milliseconds spent choosing (checks and measurements). */
+      readonly selectionMs: number;
     }
   | {
       readonly type: 'built';

@@ -1,4 +1,10 @@
 import type { BenchGrid, BenchResult, JacobianBenchResult } from './measure.ts';
+import {
+  WINDOW_STEPS,
+  type LongTaskSummary,
+  type PageBenchReport,
+  type PageBenchResult,
+} from './pageMetrics.ts';
 
 export interface BenchReport {
   readonly date: string;
@@ -196,3 +202,93 @@ export function formatJacobianTable(results: readonly JacobianBenchResult[]): st
     ...depths.map((depth) => `| ${depth} | ${widths.map((w) => cell(depth, w)).join(' | ')} |`),
   ].join('\n');
 }
+
+/** What the lab in the browser is asked to reach (issue 8), on the default configuration. */
+export const PAGE_TARGETS = {
+  /** Seconds from navigation to the first drawn training step, at most. */
+  firstStepSeconds: 3,
+  /** Training steps per second, at least. */
+  stepsPerSecond: 10,
+  /** Main-thread tasks over 50 ms while training: none. */
+  longTasksWhileTraining: 0,
+} as const;
+
+interface PageVerdict {
+  readonly name: string;
+  /** The row's value as shown in the summary, or null when not measured. */
+  readonly value: (r: PageBenchResult) => string | null;
+  readonly met: (r: PageBenchResult) => boolean;
+}
+
+const PAGE_VERDICTS: readonly PageVerdict[] = [
+  {
+    name: `first step ≤ ${PAGE_TARGETS.firstStepSeconds} s`,
+    value: (r) => (r.secondsToFirstStep === null ? null : `${r.secondsToFirstStep.toFixed(2)} s`),
+    met: (r) => r.secondsToFirstStep !== null && r.secondsToFirstStep <= PAGE_TARGETS.firstStepSeconds,
+  },
+  {
+    name: `≥ ${PAGE_TARGETS.stepsPerSecond} steps/s`,
+    value: (r) => (r.stepsPerSecond === null ? null : `${r.stepsPerSecond.toFixed(1)} steps/s`),
+    met: (r) => r.stepsPerSecond !== null && r.stepsPerSecond >= PAGE_TARGETS.stepsPerSecond,
+  },
+  {
+    name: 'no long task > 50 ms while training',
+    value: (r) =>
+      r.windowLongTasks === null
+        ? null
+        : r.windowLongTasks.count === 0
+          ? 'none'
+          : `${r.windowLongTasks.count}, longest ${Math.round(r.windowLongTasks.longestMs ?? 0)} ms`,
+    met: (r) => r.windowLongTasks !== null && r.windowLongTasks.count <= PAGE_TARGETS.longTasksWhileTraining,
+  },
+];
+
+const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+
+const longTasksCell = (summary: LongTaskSummary | null) =>
+  summary === null
+    ? '—'
+    : summary.count === 0
+      ? '0'
+      : `${summary.count} (longest ${Math.round(summary.longestMs ?? 0)} ms)`;
+
+/**
+ * "The lab in the browser": per link, seconds to the first drawn training step, bytes before it,
+ * long tasks at start-up, steps/s and long tasks while training (with their histogram), and the
+ * targets each row meets or misses; then one line per target over all links.
+ */
+export function formatPageTable(report: PageBenchReport | null): string {
+  if (report === null) return 'The lab in the browser: not measured.';
+  const lines = [
+    `The lab in the browser: ${report.browser}, headless, ${report.viewport.width} × ${report.viewport.height}, on ${report.cpus} CPU cores, measured ${report.date.slice(0, 10)}; every load in a fresh browser context (no cached backend choice). First step: seconds from the start of \`page.goto\` to the first point of the loss curve, on the link itself, and the KB on the wire before it. Steps/s and long tasks while training: over ${report.seconds} s from the first step, on the link with \`steps=${WINDOW_STEPS}\` added (so that training outlasts the window; T is 1000 by default). Long tasks: main-thread tasks of 50 ms or more (PerformanceObserver 'longtask'); start-up counts those before the first step.`,
+    '',
+    '| link | backend | first step s | KB before first step | long tasks at start-up | steps/s | long tasks while training | 50–100 / 100–200 / > 200 ms | targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of report.results) {
+    const window = r.windowLongTasks;
+    const histogram =
+      window === null
+        ? '—'
+        : `${window.histogram['50-100 ms']} / ${window.histogram['100-200 ms']} / ${window.histogram['over 200 ms']}`;
+    const steps =
+      r.stepsPerSecond === null
+        ? '—'
+        : `${r.stepsPerSecond.toFixed(1)}${r.finishedEarly || r.windowSeconds < report.seconds - 1 ? ` (over ${r.windowSeconds.toFixed(0)} s${r.finishedEarly ? ', T reached' : ''})` : ''}`;
+    const targets = PAGE_VERDICTS.filter((v) => v.value(r) !== null)
+      .map((v) => `${mark(v.met(r))} ${v.name}`)
+      .join(', ');
+    lines.push(
+      `| \`${r.link}\` | ${r.backend === null ? '—' : cellText(r.backend)} | ${fixed(r.secondsToFirstStep, 2)} | ${r.bytesBeforeFirstStep === null ? '—' : (r.bytesBeforeFirstStep / 1000).toFixed(0)} | ${longTasksCell(r.startupLongTasks)} | ${steps} | ${longTasksCell(window)} | ${histogram} | ${r.error ? `${targets}${targets ? '; ' : ''}${cellText(r.error)}` : targets} |`,
+    );
+  }
+  const summary = PAGE_VERDICTS.map((v) => {
+    const measuredRows = report.results.filter((r) => v.value(r) !== null);
+    if (measuredRows.length === 0) return `- ${capitalize(v.name)}: not measured.`;
+    const verdict = measuredRows.every(v.met) ? 'met' : 'missed';
+    return `- ${capitalize(v.name)}: ${verdict} (${measuredRows.map((r) => `\`${r.link}\` ${v.value(r)!} ${mark(v.met(r))}`).join(', ')}).`;
+  });
+  return [...lines, '', 'Targets in the browser:', '', ...summary].join('\n');
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

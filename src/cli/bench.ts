@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import {
   BATCH_SIZE,
   DEFAULT_BUDGET,
@@ -14,7 +16,9 @@ import {
   type BenchResult,
   type JacobianBenchResult,
 } from '../bench/measure.ts';
-import { formatBenchTable, formatJacobianTable } from '../bench/report.ts';
+import { measurePages } from '../bench/pageBench.ts';
+import type { PageBenchReport } from '../bench/pageMetrics.ts';
+import { formatBenchTable, formatJacobianTable, formatPageTable, type BenchReport } from '../bench/report.ts';
 import { DEFAULT_CONFIG } from '../config/index.ts';
 import { DEFAULT_TEACHER } from '../engine/index.ts';
 // @ts-expect-error -- plain ES module script shared with the tests; it has no type declarations.
@@ -23,7 +27,9 @@ import { UsageError, runCli, type CliFlag } from './args.ts';
 import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
 
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-const PORT = 4321;
+/** The page-level section, "The lab in the browser". */
+const PAGE = 'page';
+const DEFAULT_PAGE_SECONDS = 120;
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
 
@@ -36,7 +42,11 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'seconds', help: `time measured per cell after warm-up (default ${DEFAULT_BUDGET.seconds})` },
   {
     name: 'only',
-    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy (default: all but node-cpu, which the browser cpu row stands for)',
+    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy,page (default: all but node-cpu, which the browser cpu row stands for)',
+  },
+  {
+    name: 'page-seconds',
+    help: `training time measured per link by the page section (default ${DEFAULT_PAGE_SECONDS})`,
   },
   { name: 'depths', help: "comma-separated depths L instead of the grid's" },
   { name: 'widths', help: "comma-separated widths N instead of the grid's" },
@@ -113,82 +123,131 @@ function numpyBaseline(grid: BenchGrid, seconds: number, maxSecondsPerStep: numb
   }
 }
 
-/** All browser backends in one page and one worker (so unit draws are made once), in turn. */
-async function browserResults(backends: readonly string[], grid: BenchGrid, seconds: number) {
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** scripts/serve.mjs on a free port, serving dist/ until `fn` settles; `fn` gets its origin. */
+async function withServer<T>(fn: (origin: string) => Promise<T>): Promise<T> {
+  if (!existsSync('dist/index.html') || !existsSync('dist/bench.html'))
+    throw new UsageError('no build found: run `npm run build` first');
+  const port = await freePort();
+  const server = spawn(process.execPath, ['scripts/serve.mjs'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on('data', (data) => {
+        if (String(data).includes('running at')) resolve();
+      });
+      server.on('exit', (code) => reject(new Error(`scripts/serve.mjs exited with ${code}`)));
+    });
+    return await fn(`http://127.0.0.1:${port}`);
+  } finally {
+    server.kill();
+  }
+}
+
+/** Headless Chromium (the one installed, never a downloaded one) until `fn` settles. */
+async function withBrowser<T>(fn: (browser: Browser) => Promise<T>): Promise<T> {
   const executablePath = findChromium() as string | null;
   if (!executablePath)
     throw new UsageError(
-      'no Chromium found for the browser backends (set CHROMIUM_PATH, or --only node-cpu,node-wasm,numpy)',
+      'no Chromium found for the browser sections (set CHROMIUM_PATH, or --only node-cpu,node-wasm,numpy)',
     );
-  if (!existsSync('dist/bench.html')) throw new UsageError('no build found: run `npm run build` first');
-  const server = spawn(process.execPath, ['scripts/serve.mjs'], {
-    env: { ...process.env, PORT: String(PORT) },
-    stdio: 'ignore',
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
-  const adapters: Record<string, string> = {};
   try {
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--enable-unsafe-webgpu',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      const query = new URLSearchParams({
-        backends: backends.join(','),
-        depths: grid.depths.join(','),
-        widths: grid.widths.join(','),
-        seconds: String(seconds),
-      });
-      await page.goto(`http://127.0.0.1:${PORT}/bench.html?${query.toString()}`);
-      // Report progress as cells arrive.
-      let reported = 0;
-      const outcome = async () =>
-        page.evaluate(() => {
-          const w = window as unknown as {
-            benchResults: BenchResult[];
-            benchBackends: Record<string, { active: string; adapter: string }>;
-            benchErrors: Record<string, string>;
-            benchDone: boolean;
-            benchError: string | null;
-          };
-          return {
-            results: w.benchResults,
-            backends: w.benchBackends,
-            errors: w.benchErrors,
-            done: w.benchDone,
-            error: w.benchError,
-          };
-        });
-      const deadline = Date.now() + 30 * 60_000;
-      let state = await outcome();
-      while (!state.done && state.error === null && Date.now() < deadline) {
-        for (const r of state.results.slice(reported))
-          console.error(`bench: browser ${r.backend} ${describe(r)}`);
-        reported = state.results.length;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        state = await outcome();
-      }
-      for (const r of state.results.slice(reported))
-        console.error(`bench: browser ${r.backend} ${describe(r)}`);
-      if (state.error !== null) console.error(`bench: browser: ${state.error}`);
-      else if (!state.done) console.error('bench: browser: gave up after 30 minutes');
-      for (const [backend, message] of Object.entries(state.errors))
-        console.error(`bench: browser ${backend}: ${message}`);
-      for (const selected of Object.values(state.backends))
-        adapters[`browser ${selected.active}`] = selected.adapter;
-      await page.close();
-      return { results: state.results, adapters };
-    } finally {
-      await browser.close();
-    }
+    return await fn(browser);
   } finally {
-    server.kill();
+    await browser.close();
+  }
+}
+
+/** All browser backends in one page and one worker (so unit draws are made once), in turn. */
+async function browserResults(
+  browser: Browser,
+  origin: string,
+  backends: readonly string[],
+  grid: BenchGrid,
+  seconds: number,
+) {
+  const adapters: Record<string, string> = {};
+  const page = await browser.newPage();
+  const query = new URLSearchParams({
+    backends: backends.join(','),
+    depths: grid.depths.join(','),
+    widths: grid.widths.join(','),
+    seconds: String(seconds),
+  });
+  await page.goto(`${origin}/bench.html?${query.toString()}`);
+  // Report progress as cells arrive.
+  let reported = 0;
+  const outcome = async () =>
+    page.evaluate(() => {
+      const w = window as unknown as {
+        benchResults: BenchResult[];
+        benchBackends: Record<string, { active: string; adapter: string }>;
+        benchErrors: Record<string, string>;
+        benchDone: boolean;
+        benchError: string | null;
+      };
+      return {
+        results: w.benchResults,
+        backends: w.benchBackends,
+        errors: w.benchErrors,
+        done: w.benchDone,
+        error: w.benchError,
+      };
+    });
+  const deadline = Date.now() + 30 * 60_000;
+  let state = await outcome();
+  while (!state.done && state.error === null && Date.now() < deadline) {
+    for (const r of state.results.slice(reported))
+      console.error(`bench: browser ${r.backend} ${describe(r)}`);
+    reported = state.results.length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    state = await outcome();
+  }
+  for (const r of state.results.slice(reported)) console.error(`bench: browser ${r.backend} ${describe(r)}`);
+  if (state.error !== null) console.error(`bench: browser: ${state.error}`);
+  else if (!state.done) console.error('bench: browser: gave up after 30 minutes');
+  for (const [backend, message] of Object.entries(state.errors))
+    console.error(`bench: browser ${backend}: ${message}`);
+  for (const selected of Object.values(state.backends))
+    adapters[`browser ${selected.active}`] = selected.adapter;
+  await page.close();
+  return { results: state.results, adapters };
+}
+
+type BenchFile = BenchReport & {
+  readonly secondsPerCell?: number;
+  readonly jacobian?: JacobianBenchResult[];
+  readonly page?: PageBenchReport | null;
+};
+
+/** The previous bench/results.json, or null when there is none or it is not of this format. */
+function readPreviousResults(): BenchFile | null {
+  try {
+    const parsed = JSON.parse(readFileSync('bench/results.json', 'utf8')) as Partial<BenchFile>;
+    return Array.isArray(parsed.results) && parsed.grid && parsed.machine ? (parsed as BenchFile) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -217,7 +276,10 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     depths: sizes('depths') ?? preset.depths,
     widths: sizes('widths') ?? preset.widths,
   };
-  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy'];
+  const pageSeconds = Number(values.get('page-seconds') ?? DEFAULT_PAGE_SECONDS);
+  if (!(pageSeconds > 0))
+    throw new UsageError(`--page-seconds ${values.get('page-seconds')}: expected a positive number`);
+  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', PAGE];
   // Node's cpu backend is the browser's plain-JavaScript one again, only slower to measure.
   const only = values.get('only')?.split(',') ?? all.filter((name) => name !== 'node-cpu');
   const unknown = only.filter((name) => !all.includes(name));
@@ -250,15 +312,27 @@ runCli('bench', FLAGS, ({ flags, values }) => {
       });
     }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));
-    if (browserBackends.length > 0) {
-      const browser = await browserResults(browserBackends, grid, seconds);
-      results.push(...browser.results);
-      Object.assign(adapters, browser.adapters);
+    let page: PageBenchReport | null = null;
+    if (browserBackends.length > 0 || only.includes(PAGE)) {
+      await withServer((origin) =>
+        withBrowser(async (browser) => {
+          if (browserBackends.length > 0) {
+            const measured = await browserResults(browser, origin, browserBackends, grid, seconds);
+            results.push(...measured.results);
+            Object.assign(adapters, measured.adapters);
+          }
+          // Last, on a machine that the other sections have left quiet.
+          if (only.includes(PAGE))
+            page = await measurePages(browser, origin, pageSeconds, cpus().length, (line) =>
+              console.error(`bench: ${line}`),
+            );
+        }),
+      );
     }
     const native = numpy ? { tool: numpy.tool, threads: numpy.threads } : null;
-    const report = {
+    const measuredNow = {
       date: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version },
       grid,
       secondsPerCell: seconds,
       adapters,
@@ -266,9 +340,21 @@ runCli('bench', FLAGS, ({ flags, values }) => {
       results,
       jacobian,
     };
+    // A section not run keeps its previous figures (each carries its date): `--only page` leaves
+    // the grid as it was, and a grid run leaves the page section as it was.
+    const previous = readPreviousResults();
+    const gridRun = only.some((name) => name !== PAGE);
+    const report = {
+      ...(gridRun || previous === null ? measuredNow : previous),
+      page: page ?? previous?.page ?? null,
+    };
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
-    const table = `${formatBenchTable(report)}\n\n${formatJacobianTable(jacobian)}`;
+    const table = [
+      formatBenchTable(report),
+      formatJacobianTable(report.jacobian ?? []),
+      formatPageTable(report.page),
+    ].join('\n\n');
     console.log(table);
     if (!flags.has('no-readme') && existsSync('README.md')) {
       const readme = readFileSync('README.md', 'utf8');

@@ -158,7 +158,10 @@ export const PARAMS = {
     group: 'training',
     min: 1e-5,
     max: 10,
-    default: 0.01,
+    // With seeds 1 and T = 1000 these defaults make the lab's point on a CPU within seconds: at
+    // η = 0.05 the orthogonal twin's loss falls about twice as fast as the Gaussian one's from
+    // the first tens of steps (README, "Why these defaults").
+    default: 0.05,
     integer: false,
     scale: 'log',
     digits: 3,
@@ -208,7 +211,7 @@ export const PARAMS = {
     group: 'training',
     min: 1,
     max: 8,
-    default: 2,
+    default: 1,
     integer: true,
     scale: 'linear',
     digits: 1,
@@ -234,7 +237,7 @@ export const PARAMS = {
     group: 'training',
     min: 1,
     max: 100000,
-    default: 2000,
+    default: 1000,
     integer: true,
     scale: 'log',
     digits: 6,
@@ -335,7 +338,7 @@ export const PARAMS = {
   backend: choice({
     urlKey: 'backend',
     label: 'backend',
-    help: 'tfjs backend for training; auto tries WebGPU, then WebGL, WASM and CPU.',
+    help: 'tfjs backend for training; auto times the configuration on each working backend and keeps the fastest (never a software GPU over WASM).',
     group: 'runtime',
     default: 'auto',
     choices: [

@@ -33,7 +33,6 @@ export async function gradientNorms(
   y: tf.Tensor2D,
 ): Promise<GradientNorms[]> {
   const hidden = model.layers.length - 1;
-  const runCount = model.runCount;
   const stacked = tf.tidy(() => {
     const pass = model.forward(x);
     const loss = perRunLoss(task, pass.output, y);
@@ -60,17 +59,30 @@ export async function gradientNorms(
     // Rows: loss, then ‖δ^l‖ for l = 1 … L, then ‖∂W^l‖ for l = 1 … L; columns: runs.
     return tf.stack([loss, ...deltaNorms, ...weightNorms]);
   });
+  return readGradientNorms(stacked, runs, hidden);
+}
+
+/**
+ * Reads (and disposes) a [1 + 2L, R] tensor of loss, ‖δ^l‖ and ‖∂W^l‖ rows, column r for runs[r]:
+ * the layout both formulations compute gradient norms in.
+ */
+export async function readGradientNorms(
+  stacked: tf.Tensor,
+  runs: readonly RunInfo[],
+  hidden: number,
+): Promise<GradientNorms[]> {
   const values = (await stacked.data()) as Float32Array;
   stacked.dispose();
+  const runCount = stacked.shape[1]!;
   const column = (row: number, r: number) => values[row * runCount + r]!;
-  return runs.map((run) => {
+  return runs.map((run, r) => {
     const preActivation = new Float32Array(hidden);
     const weight = new Float32Array(hidden);
     for (let l = 0; l < hidden; l++) {
-      preActivation[l] = column(1 + l, run.runId);
-      weight[l] = column(1 + hidden + l, run.runId);
+      preActivation[l] = column(1 + l, r);
+      weight[l] = column(1 + hidden + l, r);
     }
-    return { ...run, loss: column(0, run.runId), preActivation, weight };
+    return { ...run, loss: column(0, r), preActivation, weight };
   });
 }
 

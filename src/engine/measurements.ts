@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LabConfig } from '../config/schema.ts';
 import type { Dataset } from './data/dataset.ts';
 import { HeldOutEvaluation } from './evaluation.ts';
-import { gradientNorms, type GradientNorms } from './gradientNorms.ts';
+import { gradientNorms, readGradientNorms, type GradientNorms } from './gradientNorms.ts';
 import type { InputScaling } from './inputScaling.ts';
 import {
   accumulateJacobian,
@@ -17,7 +17,7 @@ import type { RunInfo } from './runs.ts';
 import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
 
 /** Held-out examples for signal propagation and gradient norms. */
-export const SIGNAL_EXAMPLES = 128;
+export const SIGNAL_EXAMPLES = 64;
 
 /** What every measurement needs besides the parameters. */
 export interface MeasurementContext {
@@ -61,6 +61,18 @@ export class NetworkMeasurements {
       diverged,
       (x) => this.networks.outputs(x),
     );
+  }
+
+  /**
+   * Makes the stacked copy the other measurements use, with its per-run weight slices: a slice
+   * of work of its own, so that none of the measurements after it is long.
+   */
+  prepare(): void {
+    const model = this.networks.model();
+    model.layers.forEach((_, index) => {
+      model.weightsOfRuns(index, false);
+      model.weightsOfRuns(index, true);
+    });
   }
 
   /** Mean squared pre-activation q^l of every hidden layer, per run, on held-out inputs. */
@@ -115,11 +127,36 @@ export class NetworkMeasurements {
     return weightSpectra(this.networks.model(), this.context.runs, this.context.config.sw2, options);
   }
 
+  get runs(): readonly RunInfo[] {
+    return this.context.runs;
+  }
+
+  /** Whether gradient norms can be taken one run at a time (gradientNormsOf) at no extra cost. */
+  get gradientNormsByRun(): boolean {
+    return this.networks.gradientNorms !== undefined;
+  }
+
   /** ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ per run and hidden layer, on the held-out inputs signal() uses. */
-  async gradientNorms(): Promise<GradientNorms[]> {
+  gradientNorms(): Promise<GradientNorms[]> {
+    return this.gradientNormsOf(this.context.runs);
+  }
+
+  /** The same for some of the runs: where gradientNormsByRun, a slice of work per run. */
+  async gradientNormsOf(runs: readonly RunInfo[]): Promise<GradientNorms[]> {
     const [x, y] = this.heldOut();
+    const { dataset, config } = this.context;
+    const own = this.networks.gradientNorms?.bind(this.networks);
     try {
-      return await gradientNorms(this.networks.model(), this.context.dataset.task, this.context.runs, x, y);
+      if (own) {
+        const ids = runs.map((run) => run.runId);
+        return await readGradientNorms(
+          tf.tidy(() => own(dataset.task, x, y, ids)),
+          runs,
+          config.L,
+        );
+      }
+      const all = await gradientNorms(this.networks.model(), dataset.task, this.context.runs, x, y);
+      return runs.map((run) => all[run.runId]!);
     } finally {
       x.dispose();
       y.dispose();

@@ -106,6 +106,13 @@ export class PerRunTrainer implements Trainer {
           ),
         ) as tf.Tensor2D;
       },
+      gradientNorms: (task, x, y, runIds) =>
+        this.gradientNormsOf(
+          runIds.map((r) => frozen[r]!),
+          task,
+          x,
+          y,
+        ),
       model: () => (model ??= this.stacked(frozen)),
       dispose: () => {
         model?.dispose();
@@ -178,8 +185,37 @@ export class PerRunTrainer implements Trainer {
     // Plain SGD needs only η·gradient, and back-propagation is linear in δ: starting from η·δ
     // gives every parameter's step directly and saves a multiply per parameter.
     const folded = this.optimizer === 'sgd';
+    this.backward(
+      layers,
+      pass,
+      folded ? tf.mul(gradient, this.learningRate) : gradient,
+      rows,
+      (index, grads) => {
+        this.update(layers[index]!.weights, grads.weights, layers[index]!.weightSlots, folded);
+        this.update(layers[index]!.biases, grads.biases, layers[index]!.biasSlots, folded);
+      },
+    );
+    return loss;
+  }
+
+  /**
+   * Back-propagates ∂loss/∂output (`delta`, [n_out, B]) through one run, from the readout down,
+   * handing each layer's gradients to `visit` after the δ below it has been computed from its
+   * weights (so that `visit` may update them), together with that δ (null for the first layer).
+   */
+  private backward(
+    layers: readonly ColumnParameters[],
+    pass: ReturnType<PerRunTrainer['forward']>,
+    outputDelta: tf.Tensor2D,
+    rows: tf.Tensor2D,
+    visit: (
+      index: number,
+      grads: { weights: tf.Tensor2D; biases: tf.Tensor2D },
+      below: tf.Tensor2D | null,
+    ) => void,
+  ): void {
     const fused = fusedLayerKernelsAvailable();
-    let delta = folded ? tf.mul(gradient, this.learningRate) : gradient;
+    let delta = outputDelta;
     for (let index = layers.length - 1; index >= 0; index--) {
       const layer = layers[index]!;
       const { weightGain, biasGain } = layer.scaling;
@@ -187,8 +223,8 @@ export class PerRunTrainer implements Trainer {
       // The first layer's input rows are the batch itself; deeper ones are transposed explicitly,
       // because a transposed matMul would leave XNNPACK.
       const inputRows = index === 0 ? rows : tf.transpose(input);
-      const weightGrad = scale(tf.matMul(delta, inputRows), weightGain);
-      const biasGrad = scale(tf.sum(delta, 1, true), biasGain);
+      const weights = scale(tf.matMul(delta, inputRows), weightGain) as tf.Tensor2D;
+      const biases = scale(tf.sum(delta, 1, true), biasGain) as tf.Tensor2D;
       let below: tf.Tensor2D | null = null;
       if (index > 0) {
         // δ^{l−1} = (g W δ^l) ⊙ φ′(h^{l−1}), with W = (Wᵀ)ᵀ taken before this layer's update.
@@ -201,11 +237,36 @@ export class PerRunTrainer implements Trainer {
           below = (slope ? tf.mul(scaled, slope) : scaled) as tf.Tensor2D;
         }
       }
-      this.update(layer.weights, weightGrad, layer.weightSlots, folded);
-      this.update(layer.biases, biasGrad, layer.biasSlots, folded);
+      visit(index, { weights, biases }, below);
       if (below) delta = below;
     }
-    return loss;
+  }
+
+  /**
+   * Rows: loss, ‖∂loss/∂h^l‖ for l = 1 … L, ‖∂loss/∂W^l‖ for l = 1 … L (as gradientNorms.ts lays
+   * them out); columns: runs. Call inside tf.tidy.
+   */
+  private gradientNormsOf(
+    runs: readonly (readonly ColumnParameters[])[],
+    task: Task,
+    x: tf.Tensor2D,
+    y: tf.Tensor2D,
+  ): tf.Tensor2D {
+    const columns = tf.transpose(x);
+    const targets = tf.transpose(y);
+    const perRun = runs.map((layers) => {
+      const pass = this.forward(layers, columns);
+      const { loss, gradient } = columnLoss(task, pass.output, targets);
+      const hidden = layers.length - 1;
+      const deltaNorms: tf.Tensor[] = new Array<tf.Tensor>(hidden);
+      const weightNorms: tf.Tensor[] = new Array<tf.Tensor>(hidden);
+      this.backward(layers, pass, gradient, x, (index, grads, below) => {
+        if (index < hidden) weightNorms[index] = tf.norm(grads.weights);
+        if (below) deltaNorms[index - 1] = tf.norm(below);
+      });
+      return tf.stack([loss, ...deltaNorms, ...weightNorms]);
+    });
+    return tf.stack(perRun, 1) as tf.Tensor2D;
   }
 
   private update(param: tf.Variable, grad: tf.Tensor, slots: readonly tf.Variable[], folded: boolean): void {

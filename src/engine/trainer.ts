@@ -48,6 +48,12 @@ export interface FrozenNetworks {
   outputs(x: tf.Tensor2D): tf.Tensor3D;
   /** Mean squared pre-activation q^l of every hidden layer, [R, L]; call inside tf.tidy. */
   signal(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Loss, ‖∂loss/∂h^l‖ and ‖∂loss/∂W^l‖ of the runs `runIds` on the batch, [1 + 2L, runs] (rows
+   * as in gradientNorms.ts), in this formulation, one run as cheap as a part of all; absent where
+   * the StackedModel's are as fast. Call inside tf.tidy.
+   */
+  gradientNorms?(task: Task, x: tf.Tensor2D, y: tf.Tensor2D, runIds: readonly number[]): tf.Tensor2D;
   /** The parameters as a StackedModel (for gradient norms, spectra), made on first use and owned here. */
   model(): StackedModel;
   dispose(): void;

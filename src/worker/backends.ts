@@ -380,7 +380,7 @@ async function describeBackend(
   if (backend === 'wasm') {
     const threads = typeof SharedArrayBuffer !== 'undefined' && self.crossOriginIsolated;
     return {
-      adapter: `WebAssembly, ${threads ? `${getThreadsCount()} threads` : 'single thread'}`,
+      adapter: `WebAssembly, ${threads ? threadCount(getThreadsCount()) : 'single thread'}`,
       softwareName: null,
     };
   }
@@ -412,6 +412,10 @@ function webglRenderer(): string | null {
   } catch {
     return null;
   }
+}
+
+function threadCount(count: number): string {
+  return count === 1 ? '1 thread' : `${count} threads`;
 }
 
 function messageOf(error: unknown): string {

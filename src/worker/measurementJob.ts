@@ -2,7 +2,6 @@ import type { LabConfig } from '../config/index.ts';
 import {
   sampledLayers,
   summarizeLayers,
-  type GradientNorms,
   type JacobianProbe,
   type NetworkMeasurements,
 } from '../engine/index.ts';
@@ -63,13 +62,20 @@ export class MeasurementJob {
     this.timed(async () => {
       forward = await frozen.signal();
     });
-    this.timed(async () => {
-      const backward = (await frozen.gradientNorms()).map((g: GradientNorms) => g.preActivation);
-      this.post(
-        { type: 'signal', generation, step, forward, backward },
-        [...forward, ...backward].map((a) => a.buffer) as Transferable[],
-      );
-    });
+    this.timed(async () => frozen.prepare());
+    // Gradient norms cost about a training step per run: one slice per run where that is free.
+    const groups = frozen.gradientNormsByRun ? frozen.runs.map((run) => [run]) : [frozen.runs];
+    const backward: Float32Array[] = [];
+    groups.forEach((runs, g) =>
+      this.timed(async () => {
+        for (const norms of await frozen.gradientNormsOf(runs)) backward.push(norms.preActivation);
+        if (g < groups.length - 1) return;
+        this.post(
+          { type: 'signal', generation, step, forward, backward },
+          [...forward, ...backward].map((a) => a.buffer) as Transferable[],
+        );
+      }),
+    );
     if (config.N <= MAX_WEIGHT_SPECTRUM_WIDTH) {
       this.timed(async () => {
         const layers = sampledLayers(config.L, WEIGHT_LAYERS);

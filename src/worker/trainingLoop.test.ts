@@ -33,6 +33,17 @@ function recorder() {
   return { events, loop, until };
 }
 
+/** A long run, paused once its first steps are reported, with everything it queued done. */
+async function pausedMidTraining() {
+  const recorded = recorder();
+  await recorded.loop.configure(1, { ...TINY, steps: 100000 }, true);
+  await recorded.until((e) => e.type === 'progress');
+  recorded.loop.pause();
+  await recorded.until(isState('paused', 1));
+  await recorded.loop.idle();
+  return recorded;
+}
+
 const isState = (state: string, generation?: number) => (e: TrainingEvent) =>
   e.type === 'state' && e.state === state && (generation === undefined || e.generation === generation);
 
@@ -70,12 +81,7 @@ describe('training loop', () => {
   });
 
   it('pauses, single-steps, and drops the old runs when reconfigured mid-training', async () => {
-    const { events, loop, until } = recorder();
-    await loop.configure(1, { ...TINY, steps: 100000 }, true);
-    await until((e) => e.type === 'progress');
-    loop.pause();
-    await until(isState('paused', 1));
-    await loop.idle();
+    const { events, loop, until } = await pausedMidTraining();
     const stepsBefore = events
       .filter((e) => e.type === 'progress')
       .flatMap((e) => (e.type === 'progress' ? [...e.steps] : []));
@@ -179,12 +185,7 @@ describe('training loop', () => {
   });
 
   it('acknowledges Pause before the measurements of the paused networks', async () => {
-    const { events, loop, until } = recorder();
-    await loop.configure(1, { ...TINY, steps: 100000 }, true);
-    await until((e) => e.type === 'progress');
-    loop.pause();
-    await until(isState('paused', 1));
-    await loop.idle();
+    const { events } = await pausedMidTraining();
     const pausedAt = events.findIndex(isState('paused', 1));
     const last = [...events].reverse().find((e) => e.type === 'progress');
     const finalStep = last?.type === 'progress' ? last.steps[last.steps.length - 1]! : -1;

@@ -114,7 +114,11 @@ test('training never blocks the page: no main-thread task over 50 ms', async ({ 
   });
   await page.goto(`/?${SMALL.replace('steps=40', 'steps=300')}&backend=wasm`);
   await expectCurvesFor(page);
-  // Start measuring once the page has loaded and the first curves are up; then train for a while.
+  // Start measuring once the page has loaded: the first curves are up and the panels of the
+  // initial networks (measured after the first steps, then drawn once with their theory) are
+  // drawn. Then train for a while.
+  await expect(page.getByTestId('spectrum-theory-gaussian')).toBeAttached({ timeout: 30_000 });
+  await page.waitForTimeout(300);
   await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
   await page.waitForTimeout(4000);
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);

@@ -94,6 +94,33 @@ export const useTraining = create<TrainingView>()(() => ({
   error: null,
 }));
 
+/**
+ * Traces grow as events arrive, but the panels are told (revision, steps done) at most once per
+ * animation frame: a burst of events (measurements catching up after a pause, fast small networks)
+ * would otherwise re-render the curves once per event and hold the main thread for tens of ms.
+ */
+let pendingRedraw: { generation: number; stepsDone: number | null } | null = null;
+
+function redrawNextFrame(stepsDone: number | null = null): void {
+  const { generation } = useTraining.getState();
+  if (pendingRedraw && pendingRedraw.generation === generation) {
+    if (stepsDone !== null) pendingRedraw.stepsDone = stepsDone;
+    return;
+  }
+  pendingRedraw = { generation, stepsDone };
+  const flush = () => {
+    const pending = pendingRedraw;
+    pendingRedraw = null;
+    if (!pending || pending.generation !== useTraining.getState().generation) return;
+    useTraining.setState((view) => ({
+      revision: view.revision + 1,
+      ...(pending.stepsDone !== null ? { stepsDone: pending.stepsDone } : {}),
+    }));
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+  else flush();
+}
+
 /** Folds one worker event into the view; pure apart from appending to the current traces. */
 export function applyTrainingEvent(event: TrainingEvent): void {
   const view = useTraining.getState();
@@ -130,10 +157,7 @@ export function applyTrainingEvent(event: TrainingEvent): void {
       event.steps.forEach((step, i) => {
         for (let r = 0; r < count; r++) view.runs[r]!.train.push(step, event.losses[i * count + r]!);
       });
-      useTraining.setState({
-        revision: view.revision + 1,
-        stepsDone: event.steps[event.steps.length - 1] ?? view.stepsDone,
-      });
+      redrawNextFrame(event.steps[event.steps.length - 1] ?? view.stepsDone);
       return;
     }
     case 'evaluation':
@@ -141,12 +165,12 @@ export function applyTrainingEvent(event: TrainingEvent): void {
         trace.testLoss.push(event.step, event.loss[r]!);
         if (event.accuracy) trace.testAccuracy.push(event.step, event.accuracy[r]!);
       });
-      useTraining.setState({ revision: view.revision + 1 });
+      redrawNextFrame();
       return;
     case 'diverged': {
       const trace = view.runs[event.runId];
       if (trace) trace.diverged = { step: event.step, lastFiniteStep: event.lastFiniteStep };
-      useTraining.setState({ revision: view.revision + 1 });
+      redrawNextFrame();
       return;
     }
     case 'spectrum':

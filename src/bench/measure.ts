@@ -49,6 +49,11 @@ export const DEFAULT_BUDGET: BenchBudget = {
 };
 
 export const BATCH_SIZE = 64;
+/**
+ * Small enough that no timed network diverges at any size of the grid: a diverged run is frozen
+ * (the per-run formulation stops computing it) and numpy's would compute on NaNs.
+ */
+export const BENCH_LEARNING_RATE = 0.01;
 /** The twins compared: one Gaussian and one orthogonal run. */
 export const PAIR = 2;
 /** Each cell's time is split into this many turns, taken in turn with the other cells of its size. */
@@ -66,6 +71,7 @@ export function benchConfig(depth: number, width: number, runs: number, seedOffs
     data: 'teacher',
     bs: BATCH_SIZE,
     opt: 'sgd',
+    lr: BENCH_LEARNING_RATE,
     steps: 100000,
   };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import {
   BATCH_SIZE,
+  BENCH_LEARNING_RATE,
   DEFAULT_BUDGET,
   FULL_GRID,
   PAIR,
@@ -84,7 +85,7 @@ function numpyBaseline(grid: BenchGrid, seconds: number, maxSecondsPerStep: numb
     outputSize: 1,
     seconds,
     maxSecondsPerStep,
-    lr: DEFAULT_CONFIG.lr,
+    lr: BENCH_LEARNING_RATE,
     sw2: DEFAULT_CONFIG.sw2,
     sb2: DEFAULT_CONFIG.sb2,
   };

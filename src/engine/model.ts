@@ -5,6 +5,9 @@ import type { LayerScaling } from './init.ts';
 import { variableFrom } from './variables.ts';
 import { runMatMul, splitsRunMatMul } from './runMatMul.ts';
 
+/** Per-run weight slices are kept (see weightsOfRuns) for models up to this size. */
+const MAX_KEPT_SLICE_BYTES = 64 * 2 ** 20;
+
 /** One weight matrix of all runs at once. */
 export interface StackedLayer {
   readonly fanIn: number;
@@ -115,7 +118,9 @@ export class StackedModel {
    * once. Undefined where matMuls are not split.
    */
   weightsOfRuns(index: number, transposed: boolean): tf.Tensor2D[] | undefined {
-    if (!splitsRunMatMul()) return undefined;
+    // XNNPACK keeps a packed copy of every matrix it has multiplied by while that matrix lives:
+    // kept slices of a large model would double its memory (and overflow the 32-bit WASM heap).
+    if (!splitsRunMatMul() || this.parameterBytes() > MAX_KEPT_SLICE_BYTES) return undefined;
     const key = `${index}${transposed ? 'ᵀ' : ''}`;
     const weights = this.layers[index]!.weights;
     const cached = this.weightsByRun.get(key);
@@ -128,6 +133,10 @@ export class StackedModel {
     parts.forEach((part) => tf.keep(part));
     this.weightsByRun.set(key, { source: weights.dataId, parts });
     return parts;
+  }
+
+  private parameterBytes(): number {
+    return 4 * this.runCount * this.layers.reduce((sum, l) => sum + l.fanIn * l.fanOut, 0);
   }
 
   /** Forward pass for inputs shared by all runs ([B, n0]); call inside tf.tidy. */

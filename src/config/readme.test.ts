@@ -6,8 +6,13 @@ import { PARAM_KEYS, PARAMS, formatValue } from './index.ts';
 describe('README parameter table', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   // Cells split on unescaped pipes, trimmed, so that table padding does not matter.
+  // Only the table under "Sharing a link": other tables (the benchmark's) have code cells too.
+  const section = readme.slice(
+    readme.indexOf('## Sharing a link'),
+    readme.indexOf('\n## ', readme.indexOf('## Sharing a link') + 1),
+  );
   const rows = new Map(
-    readme
+    section
       .split('\n')
       .filter((line) => /^\|\s*`[^`]+`\s*\|/.test(line))
       .map((line) => {

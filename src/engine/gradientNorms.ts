@@ -6,6 +6,7 @@ import { lossGradient, perRunLoss } from './loss.ts';
 import type { StackedModel } from './model.ts';
 import type { RunInfo } from './runs.ts';
 import { runMatMul } from './runMatMul.ts';
+import { scaled } from './gain.ts';
 
 /** Back-propagated gradient norms of one run, per hidden layer (index l−1 for h^l). */
 export interface GradientNorms {
@@ -88,8 +89,4 @@ export async function readGradientNorms(
 
 function frobenius(t: tf.Tensor): tf.Tensor {
   return tf.sqrt(tf.sum(tf.square(t), [1, 2]));
-}
-
-function scaled<T extends tf.Tensor>(t: T, factor: number): T {
-  return factor === 1 ? t : tf.mul(t, factor);
 }

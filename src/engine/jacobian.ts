@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activationDerivative, applyActivation } from './activation.ts';
 import type { InitKind } from './init.ts';
-import type { StackedLayer, StackedModel } from './model.ts';
+import { preActivation, type StackedModel } from './model.ts';
 import { RandomStream } from './random.ts';
 import type { RunInfo } from './runs.ts';
 import { singularValues } from './svd.ts';
 import { runMatMul } from './runMatMul.ts';
+import { scaled } from './gain.ts';
 
 /**
  * Where the Jacobian is evaluated. 'fixed-point': the first pre-activation of the product is drawn
@@ -136,7 +137,11 @@ export async function accumulateJacobian(
           : [
               unit,
               frobenius,
-              propagate(phi as tf.Tensor3D, model.layers[index + 1]!, model.weightsOfRuns(index + 1, false)),
+              preActivation(
+                phi as tf.Tensor3D,
+                model.layers[index + 1]!,
+                model.weightsOfRuns(index + 1, false),
+              ),
             ];
       }) as [tf.Tensor3D, tf.Tensor1D, tf.Tensor3D?];
       current?.dispose();
@@ -169,19 +174,6 @@ export async function accumulateJacobian(
     product?.dispose();
     for (const norm of norms) norm.dispose();
   }
-}
-
-/** h^{l+1} = g (x W) + g_b b for x = φ(h^l), [R, 1, N]. */
-function propagate(x: tf.Tensor3D, layer: StackedLayer, weightsOfRuns?: tf.Tensor2D[]): tf.Tensor3D {
-  const { weightGain, biasGain } = layer.scaling;
-  return tf.add(
-    scaled(runMatMul(x, layer.weights, false, false, weightsOfRuns), weightGain),
-    scaled(layer.biases, biasGain),
-  );
-}
-
-function scaled<T extends tf.Tensor>(t: T, factor: number): T {
-  return factor === 1 ? t : tf.mul(t, factor);
 }
 
 async function meanSquare(h: tf.Tensor3D): Promise<Float64Array> {

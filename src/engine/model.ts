@@ -4,6 +4,7 @@ import { activationDerivative, applyActivation } from './activation.ts';
 import type { LayerScaling } from './init.ts';
 import { variableFrom } from './variables.ts';
 import { runMatMul, splitsRunMatMul } from './runMatMul.ts';
+import { scaled } from './gain.ts';
 
 /** Per-run weight slices are kept (see weightsOfRuns) for models up to this size. */
 const MAX_KEPT_SLICE_BYTES = 64 * 2 ** 20;
@@ -170,11 +171,11 @@ export class StackedModel {
       const layer = this.layers[index]!;
       const { weightGain, biasGain } = layer.scaling;
       const input = pass.layerInputs[index]!;
-      grads[2 * index] = scale(runMatMul(input, delta, true, false), weightGain);
-      grads[2 * index + 1] = scale(tf.sum(delta, 1, true), biasGain);
+      grads[2 * index] = scaled(runMatMul(input, delta, true, false), weightGain);
+      grads[2 * index + 1] = scaled(tf.sum(delta, 1, true), biasGain);
       if (index === 0) break;
       // δ^{l−1} = (g δ^l Wᵀ) ⊙ φ′(h^{l−1}); the layer's input is φ(h^{l−1}).
-      const back = scale(
+      const back = scaled(
         runMatMul(delta, layer.weights, false, true, this.weightsOfRuns(index, true)),
         weightGain,
       );
@@ -194,15 +195,16 @@ export class StackedModel {
   }
 }
 
-function scale<T extends tf.Tensor>(t: T, factor: number): T {
-  return factor === 1 ? t : tf.mul(t, factor);
-}
-
-function preActivation(x: tf.Tensor3D, layer: StackedLayer, weightsOfRuns?: tf.Tensor2D[]): tf.Tensor3D {
+/** h = g (x W) + g_b b for every run; `weightsOfRuns` as runMatMul takes them. */
+export function preActivation(
+  x: tf.Tensor3D,
+  layer: StackedLayer,
+  weightsOfRuns?: tf.Tensor2D[],
+): tf.Tensor3D {
   const { weightGain, biasGain } = layer.scaling;
   return tf.add(
-    scale(runMatMul(x, layer.weights, false, false, weightsOfRuns), weightGain),
-    scale(layer.biases, biasGain),
+    scaled(runMatMul(x, layer.weights, false, false, weightsOfRuns), weightGain),
+    scaled(layer.biases, biasGain),
   );
 }
 

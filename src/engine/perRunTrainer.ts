@@ -15,6 +15,7 @@ import { updateRule } from './optimizerRule.ts';
 import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
 import type { FrozenNetworks, Trainer } from './trainer.ts';
 import { variableFrom } from './variables.ts';
+import { scaled } from './gain.ts';
 
 /** One layer of one run, in column layout: h = weightGain·(Wᵀ x) + biasGain·b for x of shape [n_in, B]. */
 interface ColumnParameters {
@@ -163,7 +164,7 @@ export class PerRunTrainer implements Trainer {
         activity = a;
         return;
       }
-      const h = tf.add<tf.Tensor2D>(scale(z, weightGain), scale(layer.biases, biasGain));
+      const h = tf.add<tf.Tensor2D>(scaled(z, weightGain), scaled(layer.biases, biasGain));
       if (index < last) {
         preActivations.push(h);
         activity = applyActivation(this.activation, h) as tf.Tensor2D;
@@ -223,8 +224,8 @@ export class PerRunTrainer implements Trainer {
       // The first layer's input rows are the batch itself; deeper ones are transposed explicitly,
       // because a transposed matMul would leave XNNPACK.
       const inputRows = index === 0 ? rows : tf.transpose(input);
-      const weights = scale(tf.matMul(delta, inputRows), weightGain) as tf.Tensor2D;
-      const biases = scale(tf.sum(delta, 1, true), biasGain) as tf.Tensor2D;
+      const weights = scaled(tf.matMul(delta, inputRows), weightGain) as tf.Tensor2D;
+      const biases = scaled(tf.sum(delta, 1, true), biasGain) as tf.Tensor2D;
       let below: tf.Tensor2D | null = null;
       if (index > 0) {
         // δ^{l−1} = (g W δ^l) ⊙ φ′(h^{l−1}), with W = (Wᵀ)ᵀ taken before this layer's update.
@@ -233,8 +234,8 @@ export class PerRunTrainer implements Trainer {
         if (fused) below = fusedBackActivate(back, h, input, this.activation, weightGain);
         else {
           const slope = activationDerivative(this.activation, h, input);
-          const scaled = scale(back, weightGain);
-          below = (slope ? tf.mul(scaled, slope) : scaled) as tf.Tensor2D;
+          const gained = scaled(back, weightGain);
+          below = (slope ? tf.mul(gained, slope) : gained) as tf.Tensor2D;
         }
       }
       visit(index, { weights, biases }, below);
@@ -285,8 +286,4 @@ export class PerRunTrainer implements Trainer {
     param.assign(next);
     slots.forEach((slot, s) => slot.assign(nextSlots[s]!));
   }
-}
-
-function scale<T extends tf.Tensor>(t: T, factor: number): T {
-  return factor === 1 ? t : tf.mul(t, factor);
 }

@@ -7,7 +7,7 @@ import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
 import { initialLayer } from './init.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
-import { HeldOutEvaluation, type EvalResult } from './evaluation.ts';
+import type { EvalResult } from './evaluation.ts';
 import type { LayerInit } from './model.ts';
 import { PerRunTrainer } from './perRunTrainer.ts';
 import { StackedTrainer } from './stackedTrainer.ts';
@@ -278,21 +278,15 @@ class StackedExperiment implements Experiment {
     return { step: this.steps, loss: values, newlyDiverged };
   }
 
-  async evaluate(): Promise<EvalResult> {
-    this.assertLive();
-    const evaluation = new HeldOutEvaluation(
-      this.steps,
-      this.dataset,
-      this.scaling.scale,
-      this.evalExamples,
-      this.divergedAt.map((at) => at !== null),
-      (x) => this.trainer.outputs(x),
-    );
-    try {
-      return await evaluation.result();
-    } finally {
-      evaluation.dispose();
-    }
+  evaluate(): Promise<EvalResult> {
+    return this.measureNow(async (m) => {
+      const evaluation = m.evaluation(this.evalExamples);
+      try {
+        return await evaluation.result();
+      } finally {
+        evaluation.dispose();
+      }
+    });
   }
 
   signal(): Promise<Float32Array[]> {

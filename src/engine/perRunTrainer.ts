@@ -88,10 +88,6 @@ export class PerRunTrainer implements Trainer {
     });
   }
 
-  outputs(x: tf.Tensor2D): tf.Tensor3D {
-    return this.outputsOf(this.runs, x);
-  }
-
   freeze(): FrozenNetworks {
     const frozen: ColumnParameters[][] = this.runs.map((layers) =>
       layers.map((layer) => ({ ...layer, weights: tf.clone(layer.weights), biases: tf.clone(layer.biases) })),

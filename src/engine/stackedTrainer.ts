@@ -35,10 +35,6 @@ export class StackedTrainer implements Trainer {
     });
   }
 
-  outputs(x: tf.Tensor2D): tf.Tensor3D {
-    return this.model.forward(x).output;
-  }
-
   freeze(): FrozenNetworks {
     const { layers, activation } = this.model;
     const model = StackedModel.fromStacked(

@@ -5,7 +5,9 @@ import type { StackedModel } from './model.ts';
 /**
  * How one training step of all runs is written as tensor programs.
  * - stacked: weights [R, n_in, n_out], batched 3-D matMuls: R runs cost the dispatches of one.
- *   It pays on GPUs (WebGPU, WebGL), where dispatches are dear and a batched matMul is one kernel.
+ *   It is meant for GPUs, where dispatches are dear and a batched matMul is one kernel; on
+ *   SwiftShader's emulated WebGL the per-run form measured faster, and figures from a real GPU
+ *   should settle it there.
  * - per-run: each run's weights as 2-D [n_out, n_in] matrices and activations as [n, B] columns,
  *   so that every product is an untransposed 2-D matMul. tfjs-backend-wasm sends only those to
  *   XNNPACK (batched or transposed ones fall to a scalar loop several times slower), and XNNPACK
@@ -29,8 +31,6 @@ export interface Trainer {
    * y ([B, n_out]); returns each run's loss before the update, [R] (NaN for frozen runs).
    */
   trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D;
-  /** Outputs of every run, [R, B, n_out]; call inside tf.tidy. */
-  outputs(x: tf.Tensor2D): tf.Tensor3D;
   /** The parameters as they are now, kept aside for measurements (see FrozenNetworks). */
   freeze(): FrozenNetworks;
   /** Freezes the runs whose entry is false: they take no update from the next step on. */

@@ -13,6 +13,7 @@ import {
   type LongTask,
   type PageBenchReport,
   type PageBenchResult,
+  unmeasuredPage,
 } from './pageMetrics.ts';
 
 export const PAGE_VIEWPORT = { width: 1280, height: 720 } as const;
@@ -142,19 +143,7 @@ export async function measureLink(
   seconds: number,
 ): Promise<PageBenchResult> {
   const windowLink = withSteps(link, WINDOW_STEPS);
-  const empty: PageBenchResult = {
-    link,
-    windowLink,
-    backend: null,
-    secondsToFirstStep: null,
-    bytesBeforeFirstStep: null,
-    startupLongTasks: null,
-    stepsPerSecond: null,
-    windowSeconds: 0,
-    stepsInWindow: 0,
-    finishedEarly: false,
-    windowLongTasks: null,
-  };
+  const empty = unmeasuredPage(link, windowLink);
 
   // 1. Start-up, on the link as given.
   const startup = await open(browser, origin, link);
@@ -230,17 +219,7 @@ export async function measurePages(
     log(`page ${link}: opening (then ${seconds} s of training on ${withSteps(link, WINDOW_STEPS)})`);
     const result = await measureLink(browser, origin, link, seconds).catch(
       (error: unknown): PageBenchResult => ({
-        link,
-        windowLink: withSteps(link, WINDOW_STEPS),
-        backend: null,
-        secondsToFirstStep: null,
-        bytesBeforeFirstStep: null,
-        startupLongTasks: null,
-        stepsPerSecond: null,
-        windowSeconds: 0,
-        stepsInWindow: 0,
-        finishedEarly: false,
-        windowLongTasks: null,
+        ...unmeasuredPage(link, withSteps(link, WINDOW_STEPS)),
         error: error instanceof Error ? error.message : String(error),
       }),
     );

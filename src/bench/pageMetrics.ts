@@ -62,6 +62,23 @@ export const PAGE_LINKS = ['/', '/?backend=wasm'] as const;
 export const WINDOW_STEPS = 100_000;
 
 /** The link with `steps=<steps>` set in its query (replacing one already there). */
+/** A result with nothing measured yet (or nothing measurable: add `error`). */
+export function unmeasuredPage(link: string, windowLink: string): PageBenchResult {
+  return {
+    link,
+    windowLink,
+    backend: null,
+    secondsToFirstStep: null,
+    bytesBeforeFirstStep: null,
+    startupLongTasks: null,
+    stepsPerSecond: null,
+    windowSeconds: 0,
+    stepsInWindow: 0,
+    finishedEarly: false,
+    windowLongTasks: null,
+  };
+}
+
 export function withSteps(link: string, steps: number): string {
   const [path, query = ''] = link.split('?', 2) as [string, string?];
   const params = new URLSearchParams(query);

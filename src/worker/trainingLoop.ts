@@ -22,8 +22,9 @@ const MIN_SNAPSHOT_INTERVAL_MS = 1000;
 /** Measurements in all (evaluation and snapshots) are put off while they exceed this share. */
 const MEASUREMENT_TIME_SHARE = 0.35;
 /**
- * Parameters are copied aside for measurements taken between training steps; above this size the
- * copy is not worth it, and the measurements of a step are taken before training goes on.
+ * Parameters kept aside for measurements cost no copy, but each pending job holds the weights of
+ * its step in memory while training replaces the live ones: above this size, the measurements of
+ * a step are taken before training goes on, so that at most one extra set is held.
  */
 const MAX_DEFERRED_COPY_BYTES = 256 * 2 ** 20;
 /** A single Jacobian snapshot predicted to take longer is skipped: the worker must answer within seconds. */
@@ -88,9 +89,9 @@ export class TrainingLoop {
   private lastFlush = 0;
   private flushedOnce = false;
   private jobs: MeasurementJob[] = [];
-  /** Seconds spent in training steps, in evaluations and in snapshots, for their time shares. */
+  /** Seconds spent in training steps, in measurements (all), and in snapshots, for their time shares. */
   private trainingSeconds = 0;
-  private evaluationSeconds = 0;
+  private measurementSeconds = 0;
   private snapshotSeconds = 0;
   private lastSnapshotCost = 0;
   private probe: JacobianProbe = 'fixed-point';
@@ -275,14 +276,14 @@ export class TrainingLoop {
       this.lastSnapshotStep = experiment.stepsDone;
       this.lastSnapshotAt = performance.now();
     }
-    const skipSpectrum = this.predictSpectrumSeconds(config) > MAX_SPECTRUM_SECONDS;
+    const predicted = this.predictSpectrumSeconds(config);
+    const skipSpectrum = predicted > MAX_SPECTRUM_SECONDS;
     if (snapshot && skipSpectrum && !this.spectrumSkipNoted) {
       this.spectrumSkipNoted = true;
-      const predicted = Math.round(this.predictSpectrumSeconds(config));
       this.post({
         type: 'spectrum-skipped',
         generation: this.generation,
-        reason: `one spectrum would take ≈ ${predicted} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
+        reason: `one spectrum would take ≈ ${Math.round(predicted)} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
       });
     }
     const job = new MeasurementJob(experiment.freeze(), config, this.generation, this.post, {
@@ -298,7 +299,7 @@ export class TrainingLoop {
     if (this.jobs.length === 0) return false;
     // Too large to keep a copy of: measure before the next step, whatever it costs.
     if (this.copyBytes() > MAX_DEFERRED_COPY_BYTES) return true;
-    return this.evaluationSeconds + this.snapshotSeconds <= MEASUREMENT_TIME_SHARE * this.trainingSeconds;
+    return this.measurementSeconds <= MEASUREMENT_TIME_SHARE * this.trainingSeconds;
   }
 
   private copyBytes(): number {
@@ -311,10 +312,8 @@ export class TrainingLoop {
     const job = this.jobs[0];
     if (!job) return;
     const before = job.snapshotSeconds;
-    const seconds = await job.runSlice();
-    const snapshotPart = job.snapshotSeconds - before;
-    this.snapshotSeconds += snapshotPart;
-    this.evaluationSeconds += seconds - snapshotPart;
+    this.measurementSeconds += await job.runSlice();
+    this.snapshotSeconds += job.snapshotSeconds - before;
     if (job.done) {
       this.jobs.shift();
       if (job.includesSnapshot) this.lastSnapshotCost = job.snapshotSeconds;
@@ -347,7 +346,7 @@ export class TrainingLoop {
     this.pendingLosses = [];
     this.flushedOnce = false;
     this.trainingSeconds = 0;
-    this.evaluationSeconds = 0;
+    this.measurementSeconds = 0;
     this.snapshotSeconds = 0;
     this.lastSnapshotCost = 0;
     this.lastSnapshotStep = -1;

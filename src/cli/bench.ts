@@ -24,7 +24,7 @@ import { DEFAULT_CONFIG } from '../config/index.ts';
 import { DEFAULT_TEACHER } from '../engine/index.ts';
 // @ts-expect-error -- plain ES module script shared with the tests; it has no type declarations.
 import { findChromium } from '../../scripts/find-chromium.mjs';
-import { UsageError, runCli, type CliFlag } from './args.ts';
+import { UsageError, numberFlag, runCli, type CliFlag } from './args.ts';
 import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
 
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -262,24 +262,22 @@ function describe(r: BenchResult): string {
 }
 
 runCli('bench', FLAGS, ({ flags, values }) => {
-  const seconds = Number(values.get('seconds') ?? DEFAULT_BUDGET.seconds);
-  if (!(seconds > 0)) throw new UsageError(`--seconds ${values.get('seconds')}: expected a positive number`);
+  const positive = (name: string, fallback: number) => {
+    const raw = values.get(name);
+    return raw === undefined ? fallback : numberFlag(name, raw, { above: 0 });
+  };
+  const seconds = positive('seconds', DEFAULT_BUDGET.seconds);
   const preset: BenchGrid = flags.has('quick') ? QUICK_GRID : FULL_GRID;
   const sizes = (name: string) => {
     const value = values.get(name);
     if (value === undefined) return undefined;
-    const list = value.split(',').map(Number);
-    if (!list.every((n) => Number.isInteger(n) && n > 0))
-      throw new UsageError(`--${name} ${value}: expected comma-separated positive integers`);
-    return list;
+    return value.split(',').map((item) => numberFlag(name, item, { integer: true, min: 1 }));
   };
   const grid: BenchGrid = {
     depths: sizes('depths') ?? preset.depths,
     widths: sizes('widths') ?? preset.widths,
   };
-  const pageSeconds = Number(values.get('page-seconds') ?? DEFAULT_PAGE_SECONDS);
-  if (!(pageSeconds > 0))
-    throw new UsageError(`--page-seconds ${values.get('page-seconds')}: expected a positive number`);
+  const pageSeconds = positive('page-seconds', DEFAULT_PAGE_SECONDS);
   const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', PAGE];
   // Node's cpu backend is the browser's plain-JavaScript one again, only slower to measure.
   const only = values.get('only')?.split(',') ?? all.filter((name) => name !== 'node-cpu');

@@ -26,12 +26,17 @@ export interface NumberParam extends ParamBase {
   readonly integer: boolean;
   /**
    * 'log' controls move in equal ratios. `zeroAllowed` puts an exact 0 at the slider's left end,
-   * below `logMin` (σ_b² = 0 is where ReLU is critical).
+   * below `logMin` (σ_b² = 0 is where ReLU is critical). Values strictly between 0 and `logMin`
+   * have no slider position, so the configuration never holds one (validate.ts, settleNumber).
    */
   readonly scale: 'linear' | 'log';
   readonly logMin?: number;
   readonly zeroAllowed?: boolean;
-  /** Significant digits kept, so that slider values do not leak 1.0500000000000003 into links. */
+  /**
+   * Significant digits of values made by pointing (slider positions, clicks on the diagram), so
+   * that dragging does not leak 1.0500000000000003 into links. Typed and linked values are never
+   * rounded to it: they keep every digit a 64-bit float holds.
+   */
   readonly digits: number;
   readonly unit: string;
 }

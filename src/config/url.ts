@@ -1,26 +1,69 @@
 import { DEFAULT_CONFIG, PARAM_KEYS, PARAMS, URL_VERSION, type LabConfig, type ParamKey } from './schema.ts';
-import { checkParam, formatValue, type Fix } from './validate.ts';
+import { checkParam, denotesExactly, formatValue, type Fix } from './validate.ts';
 
 export interface ParsedUrl {
   readonly config: LabConfig;
-  /** Every value that was not taken as written, and every key that was ignored. */
+  /** Every value that was not taken as written, and every key that was ignored, in query order. */
   readonly fixes: readonly Fix[];
 }
 
 const KEY_BY_URL_KEY = new Map<string, ParamKey>(PARAM_KEYS.map((key) => [PARAMS[key].urlKey, key]));
 
-/** Reads a query string (with or without '?'); never throws, whatever the input. */
+/** The key of the link format's version. */
+export const VERSION_KEY = 'v';
+
+/**
+ * A query decodes '+' as a space (application/x-www-form-urlencoded), so `lr=1e+0` arrives as
+ * "1e 0". In a number a space can only have been a '+' where a sign goes: first, or right after
+ * the 'e'. Anything else is left as it came, to be refused by the number reader.
+ */
+export function restorePlus(raw: string): string {
+  return raw.replace(/^ (?=[\d.])/, '+').replace(/^([+-]?(?:\d+(?:\.\d*)?|\.\d+)e) (?=\d+$)/i, '$1+');
+}
+
+/**
+ * Reads a query string (with or without '?'); never throws, whatever the input, and takes time in
+ * proportion to its length. Rules: unknown keys are ignored; a key given more than once keeps its
+ * first value (the CLI does the same); every change to what was written is a Fix.
+ */
 export function parseQuery(search: string): ParsedUrl {
   const query = new URLSearchParams(search);
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   const fixes: Fix[] = [];
   const seen = new Set<string>();
 
-  for (const [urlKey, raw] of query) {
-    if (urlKey === 'v') {
-      if (raw.trim() !== String(URL_VERSION)) {
+  for (const [urlKey, decoded] of query) {
+    const key = urlKey === VERSION_KEY ? VERSION_KEY : KEY_BY_URL_KEY.get(urlKey);
+    if (key === undefined) {
+      fixes.push({
+        key: urlKey,
+        kind: 'ignored',
+        raw: decoded,
+        applied: '',
+        reason: 'unknown parameter; ignored',
+      });
+      continue;
+    }
+    const numeric = key === VERSION_KEY || PARAMS[key].kind === 'number';
+    const raw = numeric ? restorePlus(decoded) : decoded;
+    if (seen.has(key)) {
+      const kept =
+        key === VERSION_KEY ? String(URL_VERSION) : formatValue(PARAMS[key], config[key] as string | number);
+      fixes.push({
+        key: urlKey,
+        kind: 'ignored',
+        raw,
+        applied: kept,
+        reason: 'given more than once; the first value is kept',
+      });
+      continue;
+    }
+    seen.add(key);
+    if (key === VERSION_KEY) {
+      // A version is a number like any other: 1.0, 01 and 1e0 are version 1.
+      if (!denotesExactly(raw, URL_VERSION)) {
         fixes.push({
-          key: 'v',
+          key: urlKey,
           kind: 'ignored',
           raw,
           applied: String(URL_VERSION),
@@ -29,22 +72,6 @@ export function parseQuery(search: string): ParsedUrl {
       }
       continue;
     }
-    const key = KEY_BY_URL_KEY.get(urlKey);
-    if (key === undefined) {
-      fixes.push({ key: urlKey, kind: 'ignored', raw, applied: '', reason: 'unknown parameter; ignored' });
-      continue;
-    }
-    if (seen.has(key)) {
-      fixes.push({
-        key: urlKey,
-        kind: 'ignored',
-        raw,
-        applied: formatValue(PARAMS[key], config[key] as string | number),
-        reason: 'given twice; the first value is kept',
-      });
-      continue;
-    }
-    seen.add(key);
     const checked = checkParam(key, raw);
     config[key] = checked.value;
     if (checked.fix) fixes.push({ key: urlKey, ...checked.fix });
@@ -52,9 +79,12 @@ export function parseQuery(search: string): ParsedUrl {
   return { config: config as LabConfig, fixes };
 }
 
-/** Writes every parameter, version first, so that a link pins the whole state even if defaults change. */
+/**
+ * Writes every parameter, version first, so that a link pins the whole state even if defaults
+ * change. The text is canonical: one configuration, one query, which parseQuery reads back exactly.
+ */
 export function toQuery(config: LabConfig): string {
-  const parts = [`v=${URL_VERSION}`];
+  const parts = [`${VERSION_KEY}=${URL_VERSION}`];
   for (const key of PARAM_KEYS) {
     const param = PARAMS[key];
     parts.push(`${param.urlKey}=${encodeURIComponent(formatValue(param, config[key]))}`);

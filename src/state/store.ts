@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import {
   DEFAULT_CONFIG,
   PARAMS,
-  normalizeNumber,
+  cleanNumber,
+  settleNumber,
   type Fix,
   type LabConfig,
   type ParamKey,
@@ -17,20 +18,26 @@ export interface Notice {
 export interface LabState {
   readonly config: LabConfig;
   readonly notice: Notice | null;
-  /** Sets parameters; numbers are clamped and rounded by the schema, so the store never holds a bad value. */
-  readonly update: (values: Partial<LabConfig>) => void;
+  /**
+   * Sets parameters; numbers are made valid by the schema (clamped, whole where required, out of
+   * σ_b²'s slider gap), so the store never holds a bad value. Values computed by the interface lose
+   * binary residue beyond 15 significant digits; `exact` (a typed value that checkNumber already
+   * read and reported on) keeps every digit.
+   */
+  readonly update: (values: Partial<LabConfig>, options?: { readonly exact?: boolean }) => void;
   /** Replaces the whole configuration, e.g. from a link; a notice lists what was fixed on the way. */
   readonly load: (config: LabConfig, fixes: readonly Fix[]) => void;
   readonly dismissNotice: () => void;
 }
 
-function sanitize(values: Partial<LabConfig>): Partial<LabConfig> {
+function sanitize(values: Partial<LabConfig>, exact: boolean): Partial<LabConfig> {
   const clean: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     const param = PARAMS[key as ParamKey];
     if (param === undefined) continue;
     if (param.kind === 'number') {
-      if (typeof value === 'number' && Number.isFinite(value)) clean[key] = normalizeNumber(param, value);
+      if (typeof value === 'number' && Number.isFinite(value))
+        clean[key] = exact ? settleNumber(param, value) : cleanNumber(param, value);
     } else if (param.choices.some((c) => c.value === value)) {
       clean[key] = value;
     }
@@ -41,7 +48,8 @@ function sanitize(values: Partial<LabConfig>): Partial<LabConfig> {
 export const useLab = create<LabState>()((set) => ({
   config: DEFAULT_CONFIG,
   notice: null,
-  update: (values) => set((state) => ({ config: { ...state.config, ...sanitize(values) } })),
+  update: (values, options) =>
+    set((state) => ({ config: { ...state.config, ...sanitize(values, options?.exact ?? false) } })),
   load: (config, fixes) =>
     set({
       config,

@@ -3,6 +3,7 @@ import {
   PARAMS,
   SLIDER_STEPS,
   checkNumber,
+  clip,
   formatValue,
   fromSliderPosition,
   toSliderPosition,
@@ -30,11 +31,16 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
     const checked = checkNumber(param, draft);
     setDraft(null);
     if (checked.fix?.kind === 'replaced') {
-      setAnswer({ text: `“${draft}” is not a number; kept ${formatValue(param, value)}.`, forValue: value });
+      setAnswer({
+        text: `“${clip(draft)}” is not a number; kept ${formatValue(param, value)}.`,
+        forValue: value,
+      });
       return;
     }
-    update({ [paramKey]: checked.value });
-    setAnswer(checked.fix ? { text: `${draft}: ${checked.fix.reason}.`, forValue: checked.value } : null);
+    update({ [paramKey]: checked.value }, { exact: true });
+    setAnswer(
+      checked.fix ? { text: `${clip(draft)}: ${checked.fix.reason}.`, forValue: checked.value } : null,
+    );
   };
 
   const symbolLabel = param.label;

@@ -32,10 +32,12 @@ try {
   await page.goto(`http://127.0.0.1:${port}/${query}`);
   const stepsDone = () =>
     page.evaluate(() =>
-      Number(document.querySelector('[data-testid="training-progress"] strong')?.textContent ?? 0),
+      Number(globalThis.document.querySelector('[data-testid="training-progress"] strong')?.textContent ?? 0),
     );
   const trainingState = () =>
-    page.evaluate(() => document.querySelector('[data-testid="training-progress"]')?.textContent ?? '');
+    page.evaluate(
+      () => globalThis.document.querySelector('[data-testid="training-progress"]')?.textContent ?? '',
+    );
   const start = Date.now();
   const samples = [];
   for (;;) {

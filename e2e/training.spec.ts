@@ -126,20 +126,24 @@ test('training never blocks the page: no main-thread task over 50 ms', async ({ 
   expect(longTasks.filter((d) => d > 50)).toEqual([]);
 });
 
-test('runs too large for memory are refused with the nearest size that fits', async ({ page }) => {
+test('runs over the budget are refused before drawing, with the nearest configuration within it', async ({
+  page,
+}) => {
   const problems = watchConsole(page);
   await page.goto('/?v=1&L=1000&N=2048&seeds=8&backend=cpu');
-  await expect(page.getByRole('alert').filter({ hasText: 'the lab allows' })).toContainText(
-    /widest that fits is N = \d+/,
-    { timeout: 60_000 },
-  );
-  await expect(page.getByTestId('cost')).toContainText('MB of tensors');
+  const refusal = page.getByRole('alert').filter({ hasText: 'Refused before drawing anything' });
+  await expect(refusal).toContainText(/Nearest within the budget: .*seeds=1/, { timeout: 60_000 });
+  // Refused, not "drawing weights…", and the cost readout said so before the worker did.
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', 'refused');
+  await expect(page.getByTestId('cost-refusal')).toBeVisible();
   // The lab keeps working: a feasible size trains.
   await page.getByRole('spinbutton', { name: 'width N' }).fill('16');
   await page.getByRole('spinbutton', { name: 'width N' }).press('Enter');
   await page.getByRole('spinbutton', { name: 'depth L' }).fill('2');
   await page.getByRole('spinbutton', { name: 'depth L' }).press('Enter');
-  await expect(page.getByRole('alert').filter({ hasText: 'the lab allows' })).toHaveCount(0, {
+  await expect(refusal).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('cost-refusal')).toHaveCount(0);
+  await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', /running|done/, {
     timeout: 30_000,
   });
   expect(problems).toEqual([]);

@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startTrainingClient } from './state/trainingClient.ts';
 import { startUrlSync } from './state/urlSync.ts';
 import { App } from './ui/App.tsx';
-import { startTrainingClient } from './worker/trainingClient.ts';
 import './ui/styles.css';
 
 startUrlSync();

@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileByteSource } from '../engine/data/fileByteSource.ts';
 import { createExperiment, reportToCsv, runHeadless, type JacobianProbe } from '../engine/index.ts';
 import type { LabConfig } from '../config/index.ts';
 import { jacobianMoments } from '../theory/index.ts';
-import { UsageError, runCli, toJson, type CliFlag } from './args.ts';
-import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
+import { DEFAULT_BUDGET, formatSeconds, refuse, type Budget } from '../engine/budget.ts';
+import { UsageError, integerFlag, numberFlag, runCli, toJson, type CliFlag } from './args.ts';
+import { NODE_BACKENDS, selectNodeBackend, type NodeBackend } from './nodeBackend.ts';
 
 const FLAGS: readonly CliFlag[] = [
   { name: 'config', help: 'a link’s query string, e.g. "?act=tanh&L=20&init=both"; flags override it' },
@@ -15,7 +16,19 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'eval', help: 'held-out examples per evaluation (default 1000)' },
   { name: 'backend', help: 'tfjs backend: cpu | wasm (default cpu)' },
   { name: 'format', help: 'json | csv (default json)' },
-  { name: 'out', help: 'write the result to this file instead of stdout' },
+  {
+    name: 'out',
+    help: 'write the result to this file instead of stdout (checked writable before anything runs)',
+  },
+  {
+    name: 'memory-budget-mb',
+    help: `refuse runs predicted to need more memory than this, in MiB (default ${DEFAULT_BUDGET.memoryBytes / 2 ** 20}, as in the page): tensors, the weights as drawn, measurement buffers`,
+  },
+  {
+    name: 'allow-slow',
+    boolean: true,
+    help: `lift the time limits (default: refuse runs predicted to take over ${formatSeconds(DEFAULT_BUDGET.stepSeconds)} a training step or ${formatSeconds(DEFAULT_BUDGET.buildSeconds)} to draw the weights on the chosen backend, as in the page)`,
+  },
   {
     name: 'probe',
     help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖)',
@@ -33,11 +46,7 @@ const JACOBIAN_INPUTS = ['fixed-point', 'data'] as const satisfies readonly Jaco
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data');
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`--${flag} ${raw}: expected a positive integer`);
-  return value;
+  return integerFlag(flag, raw, fallback, { min: 1 });
 }
 
 function oneOf<T extends string>(flag: string, raw: string | undefined, choices: readonly T[]): T {
@@ -48,11 +57,72 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, choices:
 }
 
 function nonNegativeInteger(flag: string, raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new UsageError(`--${flag} ${raw}: expected a non-negative integer`);
-  return value;
+  return integerFlag(flag, raw, 0, { min: 0 });
+}
+
+/** The budget of the page, with --memory-budget-mb and --allow-slow applied. */
+function budgetOf(values: ReadonlyMap<string, string>, flags: ReadonlySet<string>): Budget {
+  const raw = values.get('memory-budget-mb');
+  let memoryBytes = DEFAULT_BUDGET.memoryBytes;
+  if (raw !== undefined) memoryBytes = numberFlag('memory-budget-mb', raw, { above: 0 }) * 2 ** 20;
+  const slow = flags.has('allow-slow');
+  return {
+    memoryBytes,
+    stepSeconds: slow ? Infinity : DEFAULT_BUDGET.stepSeconds,
+    buildSeconds: slow ? Infinity : DEFAULT_BUDGET.buildSeconds,
+  };
+}
+
+/**
+ * Refuses, before anything is built, a run over the budget on `backend`: one line with the
+ * figures, the nearest configuration within the budget, and the flags that raise it.
+ */
+function refuseOverBudget(config: LabConfig, backend: NodeBackend, budget: Budget): void {
+  const refusal = refuse(config, { backend }, budget);
+  if (!refusal) return;
+  const raise = [
+    refusal.prediction.memoryBytes > budget.memoryBytes
+      ? `--memory-budget-mb ${Math.ceil(refusal.prediction.memoryBytes / 2 ** 20)}`
+      : null,
+    refusal.prediction.stepSeconds > budget.stepSeconds ||
+    refusal.prediction.buildSeconds > budget.buildSeconds
+      ? '--allow-slow'
+      : null,
+  ].filter((flag) => flag !== null);
+  throw new UsageError(`${refusal.message} To run it anyway: ${raise.join(' ')}`);
+}
+
+/**
+ * Makes sure `--out` can be written before any work starts: its folder exists, and the file can
+ * be opened for writing (an existing file is not truncated; a new one is created and removed).
+ */
+function checkWritable(out: string): void {
+  const path = resolve(out);
+  const folder = dirname(path);
+  let folderStat;
+  try {
+    folderStat = statSync(folder);
+  } catch {
+    throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+  }
+  if (!folderStat.isDirectory()) throw new UsageError(`--out ${out}: ${folder} is not a folder`);
+  let existing;
+  try {
+    existing = statSync(path);
+  } catch {
+    existing = null;
+  }
+  if (existing && !existing.isFile()) throw new UsageError(`--out ${out}: not a regular file`);
+  try {
+    if (existing) closeSync(openSync(path, 'r+'));
+    else {
+      closeSync(openSync(path, 'wx'));
+      unlinkSync(path);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`--out ${out}: cannot be written (${code})`);
+  }
 }
 
 type Probe = (typeof PROBES)[number];
@@ -139,7 +209,8 @@ function stepsGiven(values: ReadonlyMap<string, string>): boolean {
   return values.has('steps') || new URLSearchParams(values.get('config') ?? '').has('steps');
 }
 
-runCli('experiment', FLAGS, ({ config, values }) => {
+runCli('experiment', FLAGS, ({ config, values, flags }) => {
+  const budget = budgetOf(values, flags);
   const probe = values.has('probe') ? oneOf('probe', values.get('probe'), PROBES) : null;
   if (probe) {
     const at = oneOf('at', values.get('at'), JACOBIAN_INPUTS);
@@ -152,6 +223,8 @@ runCli('experiment', FLAGS, ({ config, values }) => {
     if (values.has('example') && at !== 'data') throw new UsageError('--example goes with --at data');
     const steps = stepsGiven(values) ? config.steps : 0;
     const out = values.get('out');
+    refuseOverBudget(config, backend, budget);
+    if (out !== undefined) checkWritable(out);
     const main = async (): Promise<void> => {
       await selectNodeBackend(backend);
       const started = performance.now();
@@ -176,6 +249,8 @@ runCli('experiment', FLAGS, ({ config, values }) => {
   const backend = oneOf('backend', values.get('backend'), NODE_BACKENDS);
   const format = oneOf('format', values.get('format'), FORMATS);
   const out = values.get('out');
+  refuseOverBudget(config, backend, budget);
+  if (out !== undefined) checkWritable(out);
 
   const main = async (): Promise<void> => {
     await selectNodeBackend(backend);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type LabConfig } from '../config/index.ts';
+import { BudgetRefusal, DEFAULT_BUDGET, memoryOnly, refuse } from './budget.ts';
 import { estimateCost, widestFeasibleWidth } from './cost.ts';
 import { UnitDrawCache } from './drawCache.ts';
 import { createExperiment } from './experiment.ts';
@@ -41,7 +42,11 @@ describe('cost estimate', () => {
     const width = widestFeasibleWidth(big, budget);
     expect(estimateCost({ ...big, N: width }).memoryBytes).toBeLessThanOrEqual(budget);
     expect(estimateCost({ ...big, N: width + 1 }).memoryBytes).toBeGreaterThan(budget);
-    // Refused from the estimate: a cache that records every draw asked for stays untouched.
+    // The engine's limit is the budget's memory model (tensors, host draws, measurement buffers):
+    // fewer seeds first, then the width.
+    const refusal = refuse(big, { backend: 'cpu' }, memoryOnly(budget))!;
+    expect(refusal.suggestion).toEqual({ seeds: 1, N: expect.any(Number) });
+    // Refused from the prediction: a cache that records every draw asked for stays untouched.
     const draws: string[] = [];
     const spy = new Proxy(new UnitDrawCache(), {
       get: (target, name, receiver) => {
@@ -50,8 +55,11 @@ describe('cost estimate', () => {
       },
     });
     await expect(createExperiment(big, { memoryBudgetBytes: budget, drawCache: spy })).rejects.toThrow(
-      new RegExp(`widest that fits is N = ${width}`),
+      new RegExp(`Nearest within the budget: seeds=1&N=${refusal.suggestion.N} `),
     );
+    await expect(
+      createExperiment(big, { budget: { ...DEFAULT_BUDGET, memoryBytes: budget }, drawCache: spy }),
+    ).rejects.toBeInstanceOf(BudgetRefusal);
     expect(draws).toEqual([]);
   });
 });

@@ -44,7 +44,10 @@ export function estimateCost(
   };
 }
 
-/** The widest network at this depth whose runs fit in `budgetBytes` (1 if none does). */
+/**
+ * The widest network at this depth whose tensors (this estimate) fit in `budgetBytes` (1 if none
+ * does). Refusals use budget.ts, whose memory model adds the host draws and measurement buffers.
+ */
 export function widestFeasibleWidth(config: Parameters<typeof estimateCost>[0], budgetBytes: number): number {
   let lo = 1;
   let hi = config.N;

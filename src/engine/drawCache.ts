@@ -1,4 +1,4 @@
-import { haarFactor } from './haar.ts';
+import { haarFactorSteps, runToEnd } from './haar.ts';
 import { RandomStream } from './random.ts';
 
 /**
@@ -32,13 +32,28 @@ export class UnitDrawCache {
 
   /** The Haar orthogonal factor of `gaussian(seed, layer, fanIn, fanOut)`: QᵀQ = I or QQᵀ = I. */
   orthogonal(seed: number, layer: LayerKey, fanIn: number, fanOut: number): Float32Array {
-    return this.cached(`Q|${seed}|${layer}|${fanIn}x${fanOut}`, () => {
-      const m = Math.max(fanIn, fanOut);
-      const n = Math.min(fanIn, fanOut);
-      // Redrawn in Float64 (the stream is deterministic) so that Q is accurate to 1e-15 before
-      // it is rounded once to Float32.
-      return tallToWeightLayout(haarFactor(drawTall(seed, layer, fanIn, fanOut), m, n), fanIn, fanOut);
-    });
+    return runToEnd(this.orthogonalSteps(seed, layer, fanIn, fanOut));
+  }
+
+  /**
+   * The same in steps (yielding every eight columns of the factorization, see haarFactorSteps):
+   * an N = 2048 factor takes seconds, and the caller can answer other work between steps.
+   */
+  *orthogonalSteps(
+    seed: number,
+    layer: LayerKey,
+    fanIn: number,
+    fanOut: number,
+  ): Generator<void, Float32Array, void> {
+    const key = `Q|${seed}|${layer}|${fanIn}x${fanOut}`;
+    const hit = this.lookUp(key);
+    if (hit) return hit;
+    const m = Math.max(fanIn, fanOut);
+    const n = Math.min(fanIn, fanOut);
+    // Redrawn in Float64 (the stream is deterministic) so that Q is accurate to 1e-15 before
+    // it is rounded once to Float32.
+    const q = yield* haarFactorSteps(drawTall(seed, layer, fanIn, fanOut), m, n);
+    return this.cached(key, () => tallToWeightLayout(q, fanIn, fanOut));
   }
 
   /** β with iid N(0, 1) entries, shared by both twins. */
@@ -57,13 +72,19 @@ export class UnitDrawCache {
     this.bytes = 0;
   }
 
-  private cached(key: string, make: () => Float32Array): Float32Array {
+  /** The entry under `key`, marked as most recently used; undefined when absent. */
+  private lookUp(key: string): Float32Array | undefined {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return hit;
     }
+    return hit;
+  }
+
+  private cached(key: string, make: () => Float32Array): Float32Array {
+    const hit = this.lookUp(key);
+    if (hit) return hit;
     const value = make();
     this.entries.set(key, value);
     this.bytes += value.byteLength;

@@ -2,8 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from './data/dataset.ts';
 import { perRunCorrect, perRunLoss } from './loss.ts';
 
-/** Held-out examples per chunk: a chunk costs about as much as a few training steps. */
-export const EVAL_CHUNK = 250;
+import { MAX_EVAL_CHUNK } from './budget.ts';
+
+/**
+ * Held-out examples per chunk at most: at the default size a chunk costs about as much as a few
+ * training steps. Deep or wide networks take smaller chunks (budget.ts: predict().evaluationChunk),
+ * since a chunk keeps every layer's activations and cannot be interrupted.
+ */
+export const EVAL_CHUNK = MAX_EVAL_CHUNK;
 
 export interface EvalResult {
   /** Steps taken when evaluated. */
@@ -17,7 +23,8 @@ export interface EvalResult {
 
 /**
  * The held-out loss (and accuracy) of every run on the first `examples` test examples, in chunks
- * of EVAL_CHUNK, so that a caller can spread it between training steps. One device read in all.
+ * of `chunkSize` (default EVAL_CHUNK), so that a caller can spread it between training steps. One
+ * device read in all.
  */
 export class HeldOutEvaluation {
   private evaluated = 0;
@@ -36,16 +43,19 @@ export class HeldOutEvaluation {
     readonly examples: number,
     private readonly diverged: readonly boolean[],
     private readonly outputs: (x: tf.Tensor2D) => tf.Tensor3D,
+    readonly chunkSize: number = EVAL_CHUNK,
   ) {
+    if (!Number.isInteger(chunkSize) || chunkSize < 1)
+      throw new RangeError(`chunk size ${chunkSize} is not a positive integer`);
     this.totals = tf.zeros([2, diverged.length]);
-    const rows = Math.min(EVAL_CHUNK, examples);
+    const rows = Math.min(chunkSize, examples);
     this.x = new Float32Array(rows * dataset.inputSize);
     this.y = new Float32Array(rows * dataset.outputSize);
   }
 
   /** Chunks in all. */
   get chunks(): number {
-    return Math.ceil(this.examples / EVAL_CHUNK);
+    return Math.ceil(this.examples / this.chunkSize);
   }
 
   get done(): boolean {
@@ -56,7 +66,7 @@ export class HeldOutEvaluation {
   chunk(): void {
     if (this.done) return;
     const { dataset } = this;
-    const count = Math.min(EVAL_CHUNK, this.examples - this.evaluated);
+    const count = Math.min(this.chunkSize, this.examples - this.evaluated);
     dataset.fillTest(this.evaluated, count, this.inputScale, this.x, this.y);
     const runCount = this.diverged.length;
     const next = tf.tidy(() => {

@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type LabConfig } from '../config/schema.ts';
 import { fileByteSource } from './data/fileByteSource.ts';
+import { memoryBoundChunk } from './budget.ts';
+import { UnitDrawCache } from './drawCache.ts';
 import { createExperiment, planRuns } from './experiment.ts';
 import { inputScaling } from './inputScaling.ts';
 import { useCpuBackend } from './testBackend.ts';
@@ -103,6 +105,57 @@ describe('createExperiment', () => {
     expect(info.memoryBytes).toBeGreaterThan(4 * 4 * info.parameterCount * 2);
     expect(info.inputScaling.atFixedPoint).toBe(true);
     experiment.dispose();
+  });
+
+  it('reports progress within a layer’s orthogonal factor, and is abandoned when that progress rejects', async () => {
+    // Width 96: each orthogonal factor is drawn in 2 × 12 slices of eight columns.
+    const config = small({ init: 'orthogonal', L: 4, N: 96 });
+    const calls: [number, number][] = [];
+    const built = await createExperiment(config, {
+      teacher: SMALL_TEACHER,
+      drawCache: new UnitDrawCache(),
+      onProgress: (done, count) => {
+        calls.push([done, count]);
+      },
+    });
+    built.dispose();
+    const withinLayer2 = calls.filter(([done]) => done === 2);
+    expect(withinLayer2.length).toBeGreaterThanOrEqual(24);
+    expect(calls.at(-1)).toEqual([5, 5]);
+    expect(calls.every(([done], i) => i === 0 || done >= calls[i - 1]![0])).toBe(true);
+
+    // A rejected progress stops the build where it is: nothing more is drawn, no tensor is left.
+    const tensors = tf.memory().numTensors;
+    let slices = 0;
+    await expect(
+      createExperiment(config, {
+        teacher: SMALL_TEACHER,
+        drawCache: new UnitDrawCache(),
+        onProgress: () => {
+          slices += 1;
+          return slices === 30 ? Promise.reject(new Error('superseded')) : Promise.resolve();
+        },
+      }),
+    ).rejects.toThrow('superseded');
+    expect(slices).toBe(30);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('evaluates in chunks of any size with the same numbers', async () => {
+    const config = small({ L: 3, N: 24 });
+    const experiment = await createExperiment(config, { teacher: SMALL_TEACHER, evalExamples: 64 });
+    // Deep or wide networks take smaller chunks (budget.ts); small ones one chunk of up to 250.
+    expect(memoryBoundChunk(config)).toBe(250);
+    expect(memoryBoundChunk({ ...config, L: 1000, N: 2048 })).toBe(1);
+    const frozen = experiment.freeze();
+    const evaluation = frozen.evaluation(64, 7);
+    expect(evaluation.chunks).toBe(10);
+    const sliced = await evaluation.result();
+    evaluation.dispose();
+    frozen.dispose();
+    const whole = await experiment.evaluate();
+    experiment.dispose();
+    for (let r = 0; r < sliced.loss.length; r++) expect(sliced.loss[r]).toBeCloseTo(whole.loss[r]!, 5);
   });
 });
 

@@ -5,7 +5,7 @@ import type { ByteSource, Dataset, Task } from './data/dataset.ts';
 import { loadMnist, mnistDataset } from './data/mnist.ts';
 import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
-import { initialLayer } from './init.ts';
+import { initialLayerSteps, type InitialLayer } from './init.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
 import type { EvalResult } from './evaluation.ts';
 import type { LayerInit } from './model.ts';
@@ -13,7 +13,16 @@ import { PerRunTrainer } from './perRunTrainer.ts';
 import { StackedTrainer } from './stackedTrainer.ts';
 import { preferredFormulation, type Formulation, type Trainer } from './trainer.ts';
 import { planRuns, type RunInfo } from './runs.ts';
-import { estimateCost, widestFeasibleWidth } from './cost.ts';
+import { estimateCost } from './cost.ts';
+import {
+  BudgetRefusal,
+  backendKind,
+  memoryBoundChunk,
+  memoryOnly,
+  refuse,
+  type BackendFacts,
+  type Budget,
+} from './budget.ts';
 import type { GradientNorms } from './gradientNorms.ts';
 import type { JacobianOptions, JacobianSpectrum } from './jacobian.ts';
 import { NetworkMeasurements, type MeasurementContext } from './measurements.ts';
@@ -74,12 +83,28 @@ export interface ExperimentOptions {
   /** Held-out examples used by evaluate() (the first ones of the test split); default 1000. */
   readonly evalExamples?: number;
   readonly drawCache?: UnitDrawCache;
-  /** Refuse, before drawing anything, runs whose tensors would need more than this. */
+  /**
+   * Refuse, before drawing anything, runs predicted to need more memory than this (budget.ts:
+   * tensors, the weights as drawn, the draw cache, measurement buffers). Ignored when `budget`
+   * is given.
+   */
   readonly memoryBudgetBytes?: number;
+  /**
+   * Refuse, before drawing anything, runs over this budget (memory, seconds per step, seconds to
+   * build) with a BudgetRefusal that carries the nearest configuration within it.
+   */
+  readonly budget?: Budget;
+  /** The backend the budget predicts for; default: the active tfjs backend's table. */
+  readonly backendFacts?: BackendFacts;
   /** Default: the faster one on the active tfjs backend (preferredFormulation). */
   readonly formulation?: Formulation;
-  /** Called after each layer's unit draws are ready (orthogonal factors of new shapes take O(N³)). */
-  readonly onProgress?: (layersDone: number, layerCount: number) => void;
+  /**
+   * Called after each layer's draws, and between slices of a layer's orthogonal factor (every
+   * eight columns of its QR: an N = 2048 factor takes seconds), with the layers done so far. When
+   * it returns a promise the build waits for it: the caller can let other work run there, and
+   * abandon the build by rejecting it.
+   */
+  readonly onProgress?: (layersDone: number, layerCount: number) => void | Promise<void>;
 }
 
 export interface Experiment {
@@ -128,7 +153,7 @@ export async function createExperiment(
   config: LabConfig,
   options: ExperimentOptions = {},
 ): Promise<Experiment> {
-  refuseIfTooLarge(config, options.memoryBudgetBytes ?? Infinity);
+  refuseOverBudget(config, options);
   const dataset = await resolveDataset(config, options);
   const cache = options.drawCache ?? sharedDrawCache;
   const runs = planRuns(config);
@@ -147,12 +172,31 @@ export async function createExperiment(
     })),
     { key: 'readout', fanIn: config.N, fanOut: dataset.outputSize },
   ];
-  const inits: LayerInit[] = shapes.map((shape, index) => {
-    const perRun = runs.map((run) =>
-      initialLayer(cache, run.init, config, run.seed, shape.key, shape.fanIn, shape.fanOut),
-    );
-    options.onProgress?.(index + 1, shapes.length);
-    return {
+  const progress = options.onProgress;
+  const inits: LayerInit[] = [];
+  for (const [index, shape] of shapes.entries()) {
+    const perRun: InitialLayer[] = [];
+    for (const run of runs) {
+      const steps = initialLayerSteps(
+        cache,
+        run.init,
+        config,
+        run.seed,
+        shape.key,
+        shape.fanIn,
+        shape.fanOut,
+      );
+      for (;;) {
+        const next = steps.next();
+        if (next.done) {
+          perRun.push(next.value);
+          break;
+        }
+        if (progress) await progress(index, shapes.length);
+      }
+    }
+    if (progress) await progress(index + 1, shapes.length);
+    inits.push({
       fanIn: shape.fanIn,
       fanOut: shape.fanOut,
       // The forward gains depend on the parameterization only, not on the init, so one per layer
@@ -160,8 +204,8 @@ export async function createExperiment(
       scaling: perRun[0]!.scaling,
       weights: perRun.map((p) => p.weights),
       biases: perRun.map((p) => p.biases),
-    };
-  });
+    });
+  }
   const formulation = options.formulation ?? preferredFormulation(tf.getBackend());
   const trainer: Trainer =
     formulation === 'per-run'
@@ -170,17 +214,15 @@ export async function createExperiment(
   return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer);
 }
 
-/** Says what does not fit and the nearest size that does, instead of crashing the backend. */
-function refuseIfTooLarge(config: LabConfig, budgetBytes: number): void {
-  const needed = estimateCost(config).memoryBytes;
-  if (needed <= budgetBytes) return;
-  const gigabytes = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GB`;
-  const width = widestFeasibleWidth(config, budgetBytes);
-  throw new Error(
-    `These runs need ≈ ${gigabytes(needed)} of tensors, more than the ${gigabytes(budgetBytes)} the lab allows: ` +
-      (width >= 2 ? `at depth ${config.L} the widest that fits is N = ${width}` : `reduce the depth`) +
-      ', or use fewer seeds.',
-  );
+/** Throws a BudgetRefusal (what does not fit, and the nearest configuration that does) before any draw. */
+function refuseOverBudget(config: LabConfig, options: ExperimentOptions): void {
+  const budget =
+    options.budget ??
+    (options.memoryBudgetBytes !== undefined ? memoryOnly(options.memoryBudgetBytes) : null);
+  if (!budget) return;
+  const facts = options.backendFacts ?? { backend: backendKind(tf.getBackend()) };
+  const refusal = refuse(config, facts, budget);
+  if (refusal) throw new BudgetRefusal(refusal);
 }
 
 class StackedExperiment implements Experiment {
@@ -280,7 +322,8 @@ class StackedExperiment implements Experiment {
 
   evaluate(): Promise<EvalResult> {
     return this.measureNow(async (m) => {
-      const evaluation = m.evaluation(this.evalExamples);
+      // Chunks whose activations stay within EVAL_CHUNK_BYTES (budget.ts counts them so).
+      const evaluation = m.evaluation(this.evalExamples, memoryBoundChunk(this.config));
       try {
         return await evaluation.result();
       } finally {

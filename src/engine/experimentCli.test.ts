@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Runs src/cli/experiment.ts as `npm run experiment` would (tsx). */
@@ -49,6 +52,15 @@ describe('experiment CLI', () => {
       ['--backend', 'gpu'],
       ['--steps', 'many'],
       ['--nope', '1'],
+      // Whole numbers read as in links (decimal, an exponent allowed): no hex, fraction or infinity.
+      ['--every', '0x1'],
+      ['--every', '2.5'],
+      ['--eval', '2.5e-1'],
+      ['--eval', '-5'],
+      ['--every', 'Infinity'],
+      ['--probe', 'jacobian', '--at', 'data', '--example', '0x1'],
+      ['--memory-budget-mb', 'lots'],
+      ['--memory-budget-mb', '0'],
     ]) {
       const { status, stderr, stdout } = cli(...args);
       expect(status, args.join(' ')).toBe(2);
@@ -56,4 +68,50 @@ describe('experiment CLI', () => {
       expect(stderr.trim().split('\n')).toHaveLength(1);
     }
   }, 30_000);
+
+  it('refuses runs over the budget before building anything, with the nearest setting and the flags that raise it', () => {
+    const started = Date.now();
+    const runaway = cli('--config', '?L=1000&N=2048&seeds=8&init=both');
+    expect(runaway.status).toBe(2);
+    expect(runaway.stdout).toBe('');
+    const lines = runaway.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/GB of memory \(budget 1\.50 GB\)/);
+    expect(lines[0]).toMatch(/Nearest within the budget: seeds=1&N=\d+ /);
+    expect(lines[0]).toMatch(/To run it anyway: --memory-budget-mb \d+ --allow-slow/);
+    // Refused from the prediction, not after growing past 900 MB: within seconds.
+    expect(Date.now() - started).toBeLessThan(20_000);
+
+    const tight = cli('--config', CONFIG, '--steps', '2', '--memory-budget-mb', '0.1');
+    expect(tight.status).toBe(2);
+    expect(tight.stderr).toMatch(/budget 102 kB\)/);
+    expect(tight.stderr).toMatch(/--memory-budget-mb 1\b/);
+    // Slow on the cpu table (26 s a step predicted), refused for time only.
+    const slow = cli('--config', '?L=1000', '--backend', 'cpu');
+    expect(slow.status).toBe(2);
+    expect(slow.stderr).toMatch(
+      /per training step on cpu \(budget 2\.0 s\).*To run it anyway: --allow-slow \(/,
+    );
+  }, 60_000);
+
+  it('checks --out before any work, and writes it after', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'experiment-out-'));
+    const kept = join(dir, 'kept.json');
+    writeFileSync(kept, 'keep');
+    for (const out of [join(dir, 'missing', 'x.json'), dir]) {
+      const { status, stderr } = cli('--config', CONFIG, '--steps', '2', '--out', out);
+      expect(status, out).toBe(2);
+      expect(stderr.trim().split('\n'), out).toHaveLength(1);
+      expect(stderr, out).toMatch(/--out/);
+    }
+    // A refused run leaves an existing file as it was.
+    expect(cli('--config', '?L=1000&N=2048', '--out', kept).status).toBe(2);
+    expect(readFileSync(kept, 'utf8')).toBe('keep');
+    // The time limits lifted, a small run writes its report.
+    const written = join(dir, 'report.json');
+    const ok = cli('--config', CONFIG, '--steps', '2', '--every', '1', '--allow-slow', '--out', written);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('');
+    expect(JSON.parse(readFileSync(written, 'utf8'))).toMatchObject({ backend: 'cpu' });
+  }, 60_000);
 });

@@ -104,6 +104,18 @@ function applyReflector(
  * The input is not modified.
  */
 export function householderQr(matrix: Float64Array, m: number, n: number): HouseholderQr {
+  return runToEnd(householderQrSteps(matrix, m, n));
+}
+
+/**
+ * householderQr in steps: yields after each group of eight columns (about 4·m·n·8 flops, a few
+ * milliseconds even at n = 2048), so that a caller can answer other work in between.
+ */
+export function* householderQrSteps(
+  matrix: Float64Array,
+  m: number,
+  n: number,
+): Generator<void, HouseholderQr, void> {
   if (m < n) throw new RangeError(`householderQr needs rows ≥ cols, got ${m}×${n}`);
   if (matrix.length !== m * n) throw new RangeError(`expected ${m * n} entries, got ${matrix.length}`);
   const a = Float64Array.from(matrix);
@@ -117,6 +129,7 @@ export function householderQr(matrix: Float64Array, m: number, n: number): House
       for (let k = j0; k < j; k++) applyReflector(v, tau[k]!, k, m, a, j, 1);
       makeReflector(a, v, tau, rDiagonal, j, m);
     }
+    yield;
   }
   return { rows: m, cols: n, reflectors: v, tau, rDiagonal };
 }
@@ -151,6 +164,11 @@ function makeReflector(
 
 /** The thin Q = H_0 … H_{n−1}[I; 0] (m×n, column-major), without any sign correction. */
 export function formQ(qr: HouseholderQr): Float64Array {
+  return runToEnd(formQSteps(qr));
+}
+
+/** formQ in steps: yields after each group of eight columns. */
+export function* formQSteps(qr: HouseholderQr): Generator<void, Float64Array, void> {
   const { rows: m, cols: n, reflectors: v, tau } = qr;
   const q = new Float64Array(m * n);
   for (let j = 0; j < n; j++) q[j * m + j] = 1;
@@ -160,6 +178,7 @@ export function formQ(qr: HouseholderQr): Float64Array {
     // the columns j ≥ k, in descending k; then the shared reflectors j0−1 … 0 go to all of them.
     for (let k = j0 + count - 1; k >= j0; k--) applyReflector(v, tau[k]!, k, m, q, k, j0 + count - k);
     for (let k = j0 - 1; k >= 0; k--) applyReflector(v, tau[k]!, k, m, q, j0, count);
+    yield;
   }
   return q;
 }
@@ -169,12 +188,32 @@ export function formQ(qr: HouseholderQr): Float64Array {
  * Householder Q with column k multiplied by sign(R_kk), i.e. the QR factor with diag(R) > 0.
  */
 export function haarFactor(gaussian: Float64Array, m: number, n: number): Float64Array {
-  const qr = householderQr(gaussian, m, n);
-  const q = formQ(qr);
+  return runToEnd(haarFactorSteps(gaussian, m, n));
+}
+
+/**
+ * haarFactor in steps of eight columns (see householderQrSteps): an N = 2048 factor takes seconds,
+ * and whoever draws it can answer other work between steps.
+ */
+export function* haarFactorSteps(
+  gaussian: Float64Array,
+  m: number,
+  n: number,
+): Generator<void, Float64Array, void> {
+  const qr = yield* householderQrSteps(gaussian, m, n);
+  const q = yield* formQSteps(qr);
   for (let k = 0; k < n; k++) {
     if (qr.rDiagonal[k]! >= 0) continue;
     const o = k * m;
     for (let i = 0; i < m; i++) q[o + i] = -q[o + i]!;
   }
   return q;
+}
+
+/** Runs a stepwise computation to its end at once. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

@@ -1,5 +1,6 @@
 import type { LabConfig } from '../config/schema.ts';
 import type { LayerKey, UnitDrawCache } from './drawCache.ts';
+import { runToEnd } from './haar.ts';
 
 export type InitKind = 'gaussian' | 'orthogonal';
 export type Parameterization = LabConfig['param'];
@@ -67,11 +68,27 @@ export function initialLayer(
   fanIn: number,
   fanOut: number,
 ): InitialLayer {
+  return runToEnd(initialLayerSteps(cache, init, config, seed, layer, fanIn, fanOut));
+}
+
+/**
+ * initialLayer in steps: an orthogonal factor not drawn before yields every eight columns of its
+ * factorization (seconds at N = 2048), so that a build can answer other work in between.
+ */
+export function* initialLayerSteps(
+  cache: UnitDrawCache,
+  init: InitKind,
+  config: Pick<LabConfig, 'param' | 'sw2' | 'sb2'>,
+  seed: number,
+  layer: LayerKey,
+  fanIn: number,
+  fanOut: number,
+): Generator<void, InitialLayer, void> {
   const scaling = layerScaling(init, config.param, config.sw2, config.sb2, fanIn, fanOut);
   const unit =
     init === 'gaussian'
       ? cache.gaussian(seed, layer, fanIn, fanOut)
-      : cache.orthogonal(seed, layer, fanIn, fanOut);
+      : yield* cache.orthogonalSteps(seed, layer, fanIn, fanOut);
   return {
     weights: scaled(unit, scaling.weightStored),
     biases: scaled(cache.bias(seed, layer, fanOut), scaling.biasStored),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabConfig } from '../config/schema.ts';
+import { SIGNAL_EXAMPLES } from './budget.ts';
 import type { Dataset } from './data/dataset.ts';
 import { HeldOutEvaluation } from './evaluation.ts';
 import { gradientNorms, readGradientNorms, type GradientNorms } from './gradientNorms.ts';
@@ -16,8 +17,8 @@ import type { FrozenNetworks } from './trainer.ts';
 import type { RunInfo } from './runs.ts';
 import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
 
-/** Held-out examples for signal propagation and gradient norms. */
-export const SIGNAL_EXAMPLES = 64;
+/** Held-out examples for signal propagation and gradient norms (budget.ts counts their memory). */
+export { SIGNAL_EXAMPLES } from './budget.ts';
 
 /** What every measurement needs besides the parameters. */
 export interface MeasurementContext {
@@ -50,8 +51,11 @@ export class NetworkMeasurements {
     this.y = new Float32Array(rows * context.dataset.outputSize);
   }
 
-  /** The held-out loss and accuracy on the first `examples` test examples, to be run in chunks. */
-  evaluation(examples: number): HeldOutEvaluation {
+  /**
+   * The held-out loss and accuracy on the first `examples` test examples, to be run in chunks of
+   * `chunkSize` (default EVAL_CHUNK; see budget.ts for the size that keeps a chunk short).
+   */
+  evaluation(examples: number, chunkSize?: number): HeldOutEvaluation {
     const { dataset, scaling, diverged } = this.context;
     return new HeldOutEvaluation(
       this.step,
@@ -60,6 +64,7 @@ export class NetworkMeasurements {
       Math.min(examples, dataset.testCount),
       diverged,
       (x) => this.networks.outputs(x),
+      chunkSize,
     );
   }
 

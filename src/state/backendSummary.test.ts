@@ -72,6 +72,22 @@ describe('badge text', () => {
     expect(badgeText(only).note).toBe('(fell back: webgpu unavailable)');
   });
 
+  it('says which backends were left out after a failure on this page', () => {
+    const recovered = status({
+      selection: 'only',
+      measurements: [],
+      attempts: [{ backend: 'wasm', ok: true }],
+    });
+    expect(badgeText({ ...recovered, excluded: ['webgpu'] }).note).toBe('(webgpu left out after a failure)');
+    expect(badgeText({ ...status({ selection: 'cached' }), excluded: ['webgl'] }).note).toBe(
+      '(measured earlier) (webgl left out after a failure)',
+    );
+    expect(badgeTitle({ ...recovered, excluded: ['webgpu'] })).toContain(
+      'Left out until the page is reloaded: webgpu (failed earlier on this page)',
+    );
+    expect(badgeText(recovered).note).toBe('');
+  });
+
   it('explains every figure and failure on hover', () => {
     const title = badgeTitle(
       status({

@@ -27,8 +27,18 @@ export interface BadgeText {
   readonly main: string;
   /** The other candidates' figures, e.g. "webgpu (SwiftShader) 1.2 · webgl 0.9", or the adapter. */
   readonly detail: string;
-  /** "(measured earlier)", "(fell back: webgpu unavailable)" or "". */
+  /** "(measured earlier)", "(fell back: webgpu unavailable)", "(webgpu left out after a failure)" or "". */
   readonly note: string;
+}
+
+/** "(webgpu left out after a failure)" when backends failed earlier on this page, else "". */
+function excludedNote(status: BackendStatus): string {
+  const excluded = status.excluded ?? [];
+  return excluded.length > 0 ? `(${excluded.join(', ')} left out after a failure)` : '';
+}
+
+function joinNotes(...notes: string[]): string {
+  return notes.filter((n) => n !== '').join(' ');
 }
 
 /** The badge in three parts of decreasing weight. */
@@ -44,7 +54,7 @@ export function badgeText(status: BackendStatus): BadgeText {
     return {
       main: ownRate ? `${activeLabel} ${ownRate}` : activeLabel,
       detail: others.join(' · '),
-      note: status.selection === 'cached' ? '(measured earlier)' : '',
+      note: joinNotes(status.selection === 'cached' ? '(measured earlier)' : '', excludedNote(status)),
     };
   }
   const fallbacks = status.attempts.filter((a) => !a.ok).map((a) => a.backend);
@@ -55,7 +65,10 @@ export function badgeText(status: BackendStatus): BadgeText {
     main: activeLabel,
     detail:
       software.length > 0 ? `${status.adapter} · ${software.join(', ')}: software, not used` : status.adapter,
-    note: fallbacks.length > 0 ? `(fell back: ${fallbacks.join(', ')} unavailable)` : '',
+    note: joinNotes(
+      fallbacks.length > 0 ? `(fell back: ${fallbacks.join(', ')} unavailable)` : '',
+      excludedNote(status),
+    ),
   };
 }
 
@@ -92,6 +105,9 @@ export function badgeTitle(status: BackendStatus): string {
     );
   const failed = status.attempts.filter((a) => !a.ok);
   if (failed.length > 0) lines.push('Not used:', ...failed.map((a) => `  ${a.backend}: ${a.reason}`));
+  const excluded = status.excluded ?? [];
+  if (excluded.length > 0)
+    lines.push(`Left out until the page is reloaded: ${excluded.join(', ')} (failed earlier on this page)`);
   lines.push(`cross-origin isolated: ${status.crossOriginIsolated ? 'yes' : 'no'}`);
   return lines.join('\n');
 }

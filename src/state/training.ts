@@ -52,12 +52,28 @@ export interface BackendStatus {
   /** Each candidate's measured step, fastest first (auto selection only). */
   readonly measurements: readonly BackendMeasurement[];
   readonly selectionMs: number;
+  /** Backends left out because they failed earlier on this page. */
+  readonly excluded?: readonly BackendName[];
+}
+
+/**
+ * 'refused': the engine refused this configuration (too large, data unavailable): nothing trains
+ * until it changes or Reset tries again. 'failed': no worker trains (no backend works, or it kept
+ * failing); Retry starts one.
+ */
+export type TrainingPhase = TrainingState | 'starting' | 'refused' | 'failed';
+
+/** What happened to the training worker and what the lab did about it, in plain words. */
+export interface TrainingNotice {
+  readonly message: string;
+  /** 'recovering' while a replacement starts; 'recovered' once it trains; 'warning' otherwise. */
+  readonly kind: 'recovering' | 'recovered' | 'warning';
 }
 
 export interface TrainingView {
   /** The configuration the traces belong to; events of older ones are dropped. */
   readonly generation: number;
-  readonly state: TrainingState | 'starting';
+  readonly state: TrainingPhase;
   readonly stepsDone: number;
   /** Layers drawn so far while the runs are built. */
   readonly building: { readonly layersDone: number; readonly layerCount: number } | null;
@@ -74,8 +90,10 @@ export interface TrainingView {
   readonly spectrumSkipped: string | null;
   /** Bumped whenever a trace grows, so panels redraw without copying the series. */
   readonly revision: number;
-  /** A configuration the engine refused, or a worker that failed (then `fatal`). */
+  /** A configuration the engine refused, or a worker that failed for good (then `fatal`). */
   readonly error: { readonly message: string; readonly fatal: boolean } | null;
+  /** A failure the lab recovered from (or is recovering from); kept across generations until dismissed. */
+  readonly notice: TrainingNotice | null;
 }
 
 export const useTraining = create<TrainingView>()(() => ({
@@ -92,7 +110,12 @@ export const useTraining = create<TrainingView>()(() => ({
   spectrumSkipped: null,
   revision: 0,
   error: null,
+  notice: null,
 }));
+
+export function dismissTrainingNotice(): void {
+  useTraining.setState({ notice: null });
+}
 
 /**
  * Traces grow as events arrive, but the panels are told (revision, steps done) at most once per
@@ -195,8 +218,27 @@ export function applyTrainingEvent(event: TrainingEvent): void {
       useTraining.setState({ state: event.state, stepsDone: event.stepsDone });
       return;
     case 'error':
-      useTraining.setState({ error: { message: event.message, fatal: event.generation === null } });
+      if (event.generation === null) {
+        // No backend could be started: nothing will train until Retry.
+        useTraining.setState({
+          error: { message: event.message, fatal: true },
+          state: 'failed',
+          building: null,
+        });
+      } else {
+        // The configuration was refused before its runs were built (the supervisor restarts a
+        // worker whose training broke later): say why instead of "drawing weights…".
+        useTraining.setState({
+          error: { message: event.message, fatal: false },
+          building: null,
+          ...(view.runs.length === 0 ? { state: 'refused' as const } : {}),
+        });
+      }
       return;
+    case 'pong':
+    case 'lock-held':
+    case 'device-lost':
+      return; // the supervisor's business (src/state/workerSupervisor.ts)
   }
 }
 
@@ -207,6 +249,7 @@ export function beginGeneration(): number {
     generation,
     state: 'building',
     stepsDone: 0,
+    building: null,
     runs: [],
     spectra: [],
     signals: [],

@@ -1,7 +1,7 @@
 import { badgeText, badgeTitle } from '../state/backendSummary.ts';
 import { useLab } from '../state/store.ts';
-import { useTraining } from '../state/training.ts';
-import { restartWorker, trainingControls } from '../worker/trainingClient.ts';
+import { retryTraining, trainingControls } from '../state/trainingClient.ts';
+import { dismissTrainingNotice, useTraining } from '../state/training.ts';
 
 const STATE_LABEL = {
   starting: 'starting…',
@@ -10,6 +10,8 @@ const STATE_LABEL = {
   running: 'training',
   paused: 'paused',
   done: 'done',
+  refused: 'not started',
+  failed: 'stopped',
 } as const;
 
 /** Start, pause, single step and reset, the step counter, and which backend is doing the work. */
@@ -17,22 +19,29 @@ export function TrainingBar() {
   const state = useTraining((s) => s.state);
   const stepsDone = useTraining((s) => s.stepsDone);
   const error = useTraining((s) => s.error);
+  const notice = useTraining((s) => s.notice);
   const building = useTraining((s) => s.building);
   const generation = useTraining((s) => s.generation);
   const totalSteps = useLab((s) => s.config.steps);
   const running = state === 'running';
   const busy = state === 'starting' || state === 'building';
+  // Nothing to start or step: a refused configuration, or no worker (Retry or Reset starts one).
+  const stopped = state === 'refused' || state === 'failed';
 
   return (
     <div className="training-bar" role="toolbar" aria-label="Training">
       <button
         type="button"
         onClick={running ? trainingControls.pause : trainingControls.start}
-        disabled={busy || state === 'done'}
+        disabled={busy || stopped || state === 'done'}
       >
         {running ? 'Pause' : 'Start'}
       </button>
-      <button type="button" onClick={trainingControls.step} disabled={running || busy || state === 'done'}>
+      <button
+        type="button"
+        onClick={trainingControls.step}
+        disabled={running || busy || stopped || state === 'done'}
+      >
         Step
       </button>
       <button type="button" onClick={trainingControls.reset} disabled={state === 'starting'}>
@@ -48,12 +57,20 @@ export function TrainingBar() {
         {state === 'building' && building && ` ${building.layersDone} / ${building.layerCount} layers`}
       </span>
       <BackendBadge />
+      {notice && (
+        <span className="training-notice" role="status" data-testid="training-notice" data-kind={notice.kind}>
+          <span>{notice.message}</span>
+          <button type="button" onClick={dismissTrainingNotice} aria-label="Dismiss">
+            ×
+          </button>
+        </span>
+      )}
       {error && (
-        <span className="training-error" role="alert">
+        <span className="training-error" role="alert" data-testid="training-error">
           {error.message}
           {error.fatal && (
-            <button type="button" onClick={restartWorker}>
-              Restart
+            <button type="button" onClick={retryTraining}>
+              Retry
             </button>
           )}
         </span>

@@ -125,6 +125,8 @@ export async function selectAuto(
   config: LabConfig,
   cached: Readonly<Record<string, CachedBackendChoice>> | undefined,
   experimentOptions: ExperimentOptions,
+  /** Backends that failed earlier on this page: neither checked nor chosen, nor remembered without. */
+  exclude: readonly BackendName[] = [],
 ): Promise<SelectedBackend> {
   const started = performance.now();
   // The first step needs the data anyway: let it arrive while the backends are checked.
@@ -133,7 +135,10 @@ export async function selectAuto(
   const device = await describeDevice();
   const cacheKey = backendCacheKey(device, config);
   const attempts: BackendAttempt[] = [];
-  const remembered = cached?.[cacheKey];
+  // A choice made without an excluded backend is not remembered: it holds for this page only.
+  const rememberKey = exclude.length === 0 ? cacheKey : null;
+  const rememberedChoice = cached?.[cacheKey];
+  const remembered = rememberedChoice && !exclude.includes(rememberedChoice.active) ? rememberedChoice : null;
   if (remembered) {
     const checkStarted = performance.now();
     const reason = await tryBackend(remembered.active);
@@ -147,7 +152,7 @@ export async function selectAuto(
         attempts: [{ backend: remembered.active, ok: true, ms }],
         selection: 'cached',
         measurements: remembered.measurements,
-        cacheKey,
+        cacheKey: rememberKey,
         selectionMs: performance.now() - started,
       };
     }
@@ -159,6 +164,7 @@ export async function selectAuto(
   const untried: BackendMeasurement[] = [];
   for (const backend of ['wasm', 'webgpu', 'webgl', 'cpu'] as const) {
     if (backend === 'cpu' && candidates.length > 0) break; // plain JavaScript never beats wasm
+    if (exclude.includes(backend)) continue; // failed earlier on this page
     if (backend === remembered?.active && attempts.length > 0) continue; // just failed
     if ((backend === 'webgl' || backend === 'webgpu') && candidates.some((c) => c.backend === 'wasm')) {
       // A software GPU runs on the CPU cores wasm already uses and never wins: checking and timing
@@ -215,7 +221,7 @@ export async function selectAuto(
     attempts,
     selection,
     measurements,
-    cacheKey: selection === 'measured' ? cacheKey : null,
+    cacheKey: selection === 'measured' ? rememberKey : null,
     selectionMs: performance.now() - started,
   };
 }
@@ -323,6 +329,33 @@ async function timeStep(
     return { ms: performance.now() - stepsStarted, capped: true };
   } finally {
     if (!abandoned) experiment.dispose();
+  }
+}
+
+/** What a lost GPU device or WebGL context says about itself. */
+export interface DeviceLoss {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * Calls `onLost` once if the active backend's GPU goes away: `GPUDevice.lost` for WebGPU (the
+ * backend's device; 'destroyed' when something called device.destroy()), `webglcontextlost` on
+ * the WebGL backend's canvas. Nothing for wasm and cpu.
+ */
+export function watchDeviceLoss(backend: BackendName, onLost: (loss: DeviceLoss) => void): void {
+  const active = tf.backend() as unknown as {
+    device?: { lost?: Promise<{ reason?: string; message?: string }> };
+    gpgpu?: { gl?: { canvas?: { addEventListener?: (type: string, listener: () => void) => void } } };
+  };
+  if (backend === 'webgpu') {
+    void active.device?.lost?.then((info) =>
+      onLost({ reason: info.reason || 'unknown', message: info.message ?? '' }),
+    );
+  } else if (backend === 'webgl') {
+    active.gpgpu?.gl?.canvas?.addEventListener?.('webglcontextlost', () =>
+      onLost({ reason: 'context lost', message: '' }),
+    );
   }
 }
 

@@ -16,6 +16,11 @@ const WEIGHT_LAYERS = 4;
 export interface JobPlan {
   /** Held-out examples to evaluate on; 0 for no evaluation. */
   readonly evaluationExamples: number;
+  /**
+   * Examples per evaluation slice (default EVAL_CHUNK): deep or wide networks take fewer, so that
+   * a slice stays short (budget.ts: predict().evaluationChunk).
+   */
+  readonly evaluationChunk?: number;
   /** Signal, gradient norms, weight spectra and (unless skipped) the Jacobian spectrum. */
   readonly snapshot: boolean;
   /** Take no Jacobian spectrum: predicted too slow (the page is told once, at step 0). */
@@ -44,7 +49,7 @@ export class MeasurementJob {
     const step = frozen.step;
     this.includesSnapshot = plan.snapshot;
     if (plan.evaluationExamples > 0) {
-      const evaluation = frozen.evaluation(plan.evaluationExamples);
+      const evaluation = frozen.evaluation(plan.evaluationExamples, plan.evaluationChunk);
       for (let chunk = 1; chunk < evaluation.chunks; chunk++)
         this.slices.push(async () => evaluation.chunk());
       this.slices.push(async () => {

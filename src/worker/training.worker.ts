@@ -1,30 +1,41 @@
 /// <reference lib="webworker" />
 import type { LabConfig } from '../config/index.ts';
-import { createExperiment, fetchByteSource, planRuns, type ByteSource } from '../engine/index.ts';
-import { selectAuto, selectForced, type SelectedBackend } from './backends.ts';
+import { DEFAULT_BUDGET } from '../engine/budget.ts';
+import { createExperiment, fetchByteSource, type ByteSource } from '../engine/index.ts';
+import {
+  selectAuto,
+  selectForced,
+  watchDeviceLoss,
+  type DeviceLoss,
+  type SelectedBackend,
+} from './backends.ts';
 import { TrainingLoop } from './trainingLoop.ts';
-import type { BackendName, TrainingEvent, TrainingRequest } from './trainingProtocol.ts';
+import {
+  isDeviceLossMessage,
+  type BackendName,
+  type TrainingEvent,
+  type TrainingRequest,
+} from './trainingProtocol.ts';
 
 /** The training worker: picks a backend, then hands every request to the loop. */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (event: TrainingEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
+const post = (event: TrainingEvent, transfer: Transferable[] = []) => {
+  // A step or read-back that failed because the GPU went away is a lost device, not a bug to show.
+  if (event.type === 'error' && gpuActive && isDeviceLossMessage(event.message)) {
+    void explainDeviceLoss(event.message);
+    return;
+  }
+  scope.postMessage(event, transfer);
+};
 
 let dataSource: ByteSource | null = null;
-/** Larger runs are refused with the nearest size that fits, before the backend runs out of memory. */
-const MEMORY_BUDGET_BYTES = 1.5 * 2 ** 30;
 /**
- * Rough matMul throughput per backend (GFLOP/s) on a modest machine, and the host SVD's cost per
- * N³: enough to tell a snapshot of a second from one of minutes (see the benchmark).
+ * Every configuration is held to the lab's budget before anything is drawn (src/engine/budget.ts:
+ * memory, seconds per step and to build, on the active backend): one over it is refused with the
+ * nearest configuration within it. Auto selection's timed builds keep to its memory limit.
  */
-const GFLOPS: Record<BackendName, number> = { webgpu: 2, webgl: 2, wasm: 20, cpu: 0.8 };
-const SVD_SECONDS_PER_N3 = 2.2e-9;
+const MEMORY_BUDGET_BYTES = DEFAULT_BUDGET.memoryBytes;
 let activeBackend: BackendName = 'cpu';
-
-function spectrumSeconds(config: LabConfig): number {
-  const runs = planRuns(config).length;
-  const products = runs * config.L * 2 * config.N ** 3;
-  return products / (GFLOPS[activeBackend] * 1e9) + runs * SVD_SECONDS_PER_N3 * config.N ** 3;
-}
 
 const loop = new TrainingLoop(
   post,
@@ -34,7 +45,7 @@ const loop = new TrainingLoop(
       memoryBudgetBytes: MEMORY_BUDGET_BYTES,
       onProgress,
     }),
-  spectrumSeconds,
+  { budget: DEFAULT_BUDGET, backend: () => ({ backend: activeBackend }) },
 );
 
 // ── Backend selection ────────────────────────────────────────────────────────────────────────
@@ -44,9 +55,12 @@ const loop = new TrainingLoop(
 /** Resolves once a backend is active; requests that need one chain on it. */
 let ready: Promise<void> | null = null;
 let pendingAuto: Extract<TrainingRequest, { type: 'init' }> | null = null;
+/** Backends that failed earlier on this page; a forced one among them falls back to auto. */
+let excluded: readonly BackendName[] = [];
 
 function initBackend(request: Extract<TrainingRequest, { type: 'init' }>): void {
-  if (request.backend === 'auto') {
+  excluded = request.exclude ?? [];
+  if (request.backend === 'auto' || excluded.includes(request.backend)) {
     pendingAuto = request;
     ready = Promise.resolve();
   } else {
@@ -61,10 +75,15 @@ function backendReadyFor(config: LabConfig): Promise<void> | null {
     pendingAuto = null;
     ready = ready.then(() =>
       announce(
-        selectAuto(config, init.cachedChoices, {
-          dataSource: dataSource ?? undefined,
-          memoryBudgetBytes: MEMORY_BUDGET_BYTES,
-        }),
+        selectAuto(
+          config,
+          init.cachedChoices,
+          {
+            dataSource: dataSource ?? undefined,
+            memoryBudgetBytes: MEMORY_BUDGET_BYTES,
+          },
+          excluded,
+        ),
       ),
     );
   }
@@ -86,7 +105,9 @@ function announce(selecting: Promise<SelectedBackend>): Promise<void> {
         measurements: selected.measurements,
         cacheKey: selected.cacheKey,
         selectionMs: selected.selectionMs,
+        excluded,
       });
+      watchGpu(selected.active);
     },
     (error: unknown) => {
       post({
@@ -100,12 +121,61 @@ function announce(selecting: Promise<SelectedBackend>): Promise<void> {
 }
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
+// ── A lost GPU ───────────────────────────────────────────────────────────────────────────────
+// The page is told once, with the browser's reason when it gives one; it then replaces this
+// worker with one on another backend.
+let gpuActive = false;
+let deviceLoss: Promise<DeviceLoss> | null = null;
+let deviceLossReported = false;
+
+function watchGpu(backend: BackendName): void {
+  if (backend !== 'webgpu' && backend !== 'webgl') return;
+  gpuActive = true;
+  deviceLoss = new Promise((resolve) => watchDeviceLoss(backend, resolve));
+  void deviceLoss.then((loss) => reportDeviceLoss(loss));
+}
+
+function reportDeviceLoss(loss: DeviceLoss): void {
+  if (deviceLossReported) return;
+  deviceLossReported = true;
+  scope.postMessage({
+    type: 'device-lost',
+    backend: activeBackend,
+    reason: loss.reason,
+    message: loss.message,
+  } satisfies TrainingEvent);
+}
+
+/** An error that reads like a lost GPU: wait briefly for the device's own reason, then report. */
+async function explainDeviceLoss(message: string): Promise<void> {
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), DEVICE_LOSS_WAIT_MS));
+  const loss = deviceLoss ? await Promise.race([deviceLoss, timeout]) : null;
+  reportDeviceLoss(loss ?? { reason: 'unknown', message });
+}
+/** How long a failed read-back waits for GPUDevice.lost to say why. */
+const DEVICE_LOSS_WAIT_MS = 500;
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The Web Lock held for this worker's lifetime: released by the browser when the worker ends. */
+function holdLifetimeLock(name: string): void {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return;
+  void locks.request(name, () => {
+    scope.postMessage({ type: 'lock-held' } satisfies TrainingEvent);
+    return new Promise<never>(() => undefined);
+  });
+}
+
 scope.onmessage = (event: MessageEvent<TrainingRequest>) => {
   const request = event.data;
   switch (request.type) {
     case 'init':
+      if (request.lockName) holdLifetimeLock(request.lockName);
       dataSource = fetchByteSource(request.dataUrl);
       initBackend(request);
+      return;
+    case 'ping':
+      post({ type: 'pong' });
       return;
     case 'configure':
       void backendReadyFor(request.config)?.then(() =>

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type LabConfig } from '../config/index.ts';
-import { createExperiment } from '../engine/index.ts';
-import { TrainingLoop, evaluationInterval } from './trainingLoop.ts';
+import { DEFAULT_BUDGET, predict, refuse, type Budget } from '../engine/budget.ts';
+import { UnitDrawCache, createExperiment, type Experiment } from '../engine/index.ts';
+import type { HeldOutEvaluation } from '../engine/evaluation.ts';
+import { TrainingLoop, evaluationExamples, evaluationInterval } from './trainingLoop.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
 const TINY: LabConfig = {
@@ -146,7 +148,7 @@ describe('training loop', () => {
     const slowLoop = new TrainingLoop(
       (event) => slow.push(event),
       (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
-      () => 1000,
+      { predictSpectrumSeconds: () => 1000 },
     );
     await slowLoop.configure(1, TINY, true);
     const start = Date.now();
@@ -205,4 +207,159 @@ describe('training loop', () => {
     loop.pause();
     await loop.idle();
   });
+
+  it('reports the build as it goes and drops it for a newer configuration after at most one more slice of drawing', async () => {
+    // 30 orthogonal layers of width 128: each factor is drawn in 32 slices, ~1000 in all.
+    const slow: LabConfig = { ...TINY, L: 30, N: 128, init: 'orthogonal' };
+    const events: TrainingEvent[] = [];
+    const slices = { before: 0, after: 0 };
+    let reconfigured = false;
+    let started!: () => void;
+    const startedDrawing = new Promise<void>((resolve) => (started = resolve));
+    const loop = new TrainingLoop(
+      (event) => events.push(event),
+      (config, progress) =>
+        createExperiment(config, {
+          evalExamples: 32,
+          drawCache: new UnitDrawCache(),
+          onProgress: async (done, count) => {
+            if (config.N === slow.N) {
+              if (reconfigured) slices.after += 1;
+              else if (++slices.before === 40) started();
+            }
+            await progress(done, count);
+          },
+        }),
+    );
+    void loop.configure(1, slow, true);
+    await startedDrawing;
+    reconfigured = true;
+    await loop.configure(2, TINY, false);
+    await loop.idle();
+    // The superseded build noticed at its next slice and drew nothing more.
+    expect(slices.after).toBeLessThanOrEqual(1);
+    expect(events.some((e) => e.type === 'built' && e.generation === 1)).toBe(false);
+    expect(events.some((e) => e.type === 'built' && e.generation === 2)).toBe(true);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    // Generation 1 said how far it got before it was dropped.
+    const building = events.filter((e) => e.type === 'building' && e.generation === 1);
+    expect(building[0]).toMatchObject({ layersDone: 0, layerCount: 31 });
+    // Generation 2's build reported its end.
+    expect(events.filter((e) => e.type === 'building' && e.generation === 2).at(-1)).toMatchObject({
+      layersDone: 3,
+      layerCount: 3,
+    });
+  });
+
+  it('evaluates in slices sized by the time model, and a configure during them waits for none of the rest', async () => {
+    // Wide enough that the cpu table asks for chunks well under EVAL_CHUNK.
+    const wide: LabConfig = { ...TINY, L: 4, N: 256, steps: 1000, bs: 64 };
+    const chunk = predict(wide, { backend: 'cpu' }).evaluationChunk;
+    const examples = evaluationExamples(wide);
+    expect(chunk).toBeLessThan(examples / 3);
+    const chunks: { generation: number; size: number }[] = [];
+    let generation = 1;
+    const events: TrainingEvent[] = [];
+    const loop = new TrainingLoop(
+      (event) => events.push(event),
+      async (config, progress) => {
+        const experiment = await createExperiment(config, { evalExamples: examples, onProgress: progress });
+        const own = generation;
+        return spyOnEvaluations(experiment, (evaluation) =>
+          chunks.push({ generation: own, size: evaluation.chunkSize }),
+        );
+      },
+    );
+    // Paused at step 0: the measurements of the initial networks run slice by slice while idle.
+    await loop.configure(1, wide, false);
+    await loop.idle();
+    const first = chunks.filter((c) => c.generation === 1);
+    expect(first.length).toBe(Math.ceil(examples / chunk));
+    expect(first.every((c) => c.size === chunk)).toBe(true);
+    expect(events.some((e) => e.type === 'evaluation' && e.generation === 1)).toBe(true);
+
+    // Again, and a new configuration as soon as the first slice is done.
+    chunks.length = 0;
+    generation = 2;
+    const done = loop.configure(2, wide, false);
+    await done;
+    while (chunks.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    generation = 3;
+    await loop.configure(3, TINY, false);
+    await loop.idle();
+    expect(chunks.filter((c) => c.generation === 2).length).toBeLessThanOrEqual(2);
+    expect(events.some((e) => e.type === 'evaluation' && e.generation === 2)).toBe(false);
+    expect(events.some((e) => e.type === 'evaluation' && e.generation === 3)).toBe(true);
+  });
+
+  it('refuses a configuration over the budget before drawing, naming one within it, which then trains', async () => {
+    const budget: Budget = { ...DEFAULT_BUDGET, memoryBytes: 4 * 2 ** 20 };
+    const big: LabConfig = { ...TINY, L: 40, N: 96, seeds: 4 };
+    const builds: LabConfig[] = [];
+    const events: TrainingEvent[] = [];
+    const loop = new TrainingLoop(
+      (event) => events.push(event),
+      (config, progress) => {
+        builds.push(config);
+        return createExperiment(config, { evalExamples: 32, onProgress: progress });
+      },
+      { budget, backend: () => ({ backend: 'cpu' }) },
+    );
+    await loop.configure(1, big, false);
+    expect(builds).toEqual([]);
+    const error = events.find((e) => e.type === 'error');
+    expect(error).toMatchObject({
+      generation: 1,
+      message: expect.stringMatching(/Nearest within the budget: seeds=1/),
+    });
+    // No "drawing weights" for a refused configuration.
+    expect(events.some((e) => (e.type === 'state' || e.type === 'building') && e.generation === 1)).toBe(
+      false,
+    );
+    const suggestion = refuse(big, { backend: 'cpu' }, budget)!.suggestion;
+    await loop.configure(2, { ...big, ...suggestion }, false);
+    await loop.idle();
+    expect(events.some((e) => e.type === 'built' && e.generation === 2)).toBe(true);
+  });
+
+  it('times its steps and scales the time model by them', async () => {
+    const { loop, until } = recorder();
+    expect(loop.facts().measured ?? null).toBeNull();
+    await loop.configure(1, { ...TINY, steps: 8 }, true);
+    await until(isState('done'));
+    await loop.idle();
+    const measured = loop.facts().measured!;
+    expect(measured.config).toMatchObject({ L: TINY.L, N: TINY.N });
+    expect(measured.seconds).toBeGreaterThan(0);
+    // A slice of its own, sized by the measured steps where they are far from the table.
+    const fast = { config: TINY, seconds: 1e-6 };
+    expect(predict(TINY, { backend: 'cpu', measured: fast }).calibration).toBe(0.1);
+    // The worker's own measurement (auto selection's timed step) comes first.
+    const worker = new TrainingLoop(
+      () => undefined,
+      () => Promise.reject(new Error('not built')),
+      { backend: () => ({ backend: 'wasm', measured: fast }) },
+    );
+    expect(worker.facts()).toEqual({ backend: 'wasm', measured: fast });
+  });
 });
+
+/** Calls `seen` with every held-out evaluation chunk the experiment's measurements run. */
+function spyOnEvaluations(experiment: Experiment, seen: (evaluation: HeldOutEvaluation) => void): Experiment {
+  const freeze = experiment.freeze.bind(experiment);
+  experiment.freeze = () => {
+    const frozen = freeze();
+    const evaluation = frozen.evaluation.bind(frozen);
+    frozen.evaluation = (examples, chunkSize) => {
+      const held = evaluation(examples, chunkSize);
+      const chunk = held.chunk.bind(held);
+      held.chunk = () => {
+        if (!held.done) seen(held);
+        chunk();
+      };
+      return held;
+    };
+    return frozen;
+  };
+  return experiment;
+}

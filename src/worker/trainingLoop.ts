@@ -1,4 +1,5 @@
 import type { LabConfig } from '../config/index.ts';
+import { predict, refuse, type BackendFacts, type Budget, type MeasuredStep } from '../engine/budget.ts';
 import { EVAL_CHUNK, type Experiment, type JacobianProbe } from '../engine/index.ts';
 import { MeasurementJob, type Post } from './measurementJob.ts';
 import type { TrainingState } from './trainingProtocol.ts';
@@ -27,14 +28,46 @@ const MEASUREMENT_TIME_SHARE = 0.35;
  * a step are taken before training goes on, so that at most one extra set is held.
  */
 const MAX_DEFERRED_COPY_BYTES = 256 * 2 ** 20;
-/** A single Jacobian snapshot predicted to take longer is skipped: the worker must answer within seconds. */
+/**
+ * Without a budget, a single Jacobian snapshot predicted to take longer is skipped: the worker
+ * must answer within seconds. With one, no snapshot may take longer than a training step may.
+ */
 export const MAX_SPECTRUM_SECONDS = 4;
+/** While building, the page hears how far it got at least this often… */
+const BUILD_PROGRESS_MS = 100;
+/** …and requests (Reset, a new configuration, the page's heartbeat) are let in this often. */
+const BUILD_YIELD_MS = 25;
+/** Steps whose durations calibrate the budget's time model (the first one, which compiles kernels, is left out). */
+const TIMED_STEPS = 5;
 
-/** Builds the runs; `progress` reports layers drawn so far (new shapes draw O(N³) Haar factors). */
+/**
+ * Builds the runs. `progress` must be called often while drawing (after each layer and between
+ * slices of a layer's orthogonal factor) and awaited: it reports how far the build got, lets
+ * other requests in, and rejects once a newer configuration has superseded this one.
+ */
 export type BuildExperiment = (
   config: LabConfig,
-  progress: (layersDone: number, layerCount: number) => void,
+  progress: (layersDone: number, layerCount: number) => Promise<void>,
 ) => Promise<Experiment>;
+
+export interface TrainingLoopOptions {
+  /**
+   * The budget configurations are held to before anything is drawn (budget.ts); one over it is
+   * answered with an 'error' event that names the nearest configuration within it. None: no limit.
+   */
+  readonly budget?: Budget;
+  /** The backend the runs train on, as the budget's time model needs it (default: the cpu table). */
+  readonly backend?: () => BackendFacts;
+  /**
+   * Predicted cost of one Jacobian spectrum (default: budget.ts's prediction on `backend`);
+   * spectra predicted above the step budget (MAX_SPECTRUM_SECONDS without one) are not taken,
+   * and the page is told why.
+   */
+  readonly predictSpectrumSeconds?: (config: LabConfig) => number;
+}
+
+/** Thrown into a build that a newer configuration superseded. */
+class Superseded extends Error {}
 
 /** Steps between held-out evaluations for a run of `steps` steps. */
 export function evaluationInterval(steps: number): number {
@@ -99,16 +132,26 @@ export class TrainingLoop {
   private lastSnapshotStep = -1;
   private lastSnapshotAt = -Infinity;
   private spectrumSkipNoted = false;
+  /** Durations of the latest training steps of this configuration (seconds), for the time model. */
+  private stepDurations: number[] = [];
+  private stepsTimed = 0;
+  /** The latest measured step, of this configuration or an earlier one: it calibrates the budget. */
+  private measured: MeasuredStep | null = null;
 
-  /**
-   * @param predictSpectrumSeconds predicted cost of one Jacobian spectrum for a configuration; spectra
-   *   predicted to take longer than MAX_SPECTRUM_SECONDS are not taken, and the page is told why.
-   */
   constructor(
     private readonly post: Post,
     private readonly build: BuildExperiment,
-    private readonly predictSpectrumSeconds: (config: LabConfig) => number = () => 0,
+    private readonly options: TrainingLoopOptions = {},
   ) {}
+
+  /**
+   * The backend as the time model sees it: the worker's facts, with the steps this loop timed
+   * when the worker has no measurement of its own.
+   */
+  facts(): BackendFacts {
+    const facts = this.options.backend?.() ?? { backend: 'cpu' };
+    return facts.measured ? facts : { ...facts, measured: this.measured };
+  }
 
   configure(generation: number, config: LabConfig, autostart: boolean): Promise<void> {
     this.generation = generation;
@@ -116,14 +159,19 @@ export class TrainingLoop {
     return this.enqueue(async () => {
       if (generation !== this.generation) return; // a newer configuration is queued behind us
       this.disposeRuns();
+      // Over the budget: refused before anything is drawn, with the nearest configuration within it.
+      const refusal = this.options.budget ? refuse(config, this.facts(), this.options.budget) : null;
+      if (refusal) {
+        this.post({ type: 'error', generation, message: refusal.message });
+        return;
+      }
       this.setState('building');
       let experiment: Experiment;
       try {
-        experiment = await this.build(config, (layersDone, layerCount) =>
-          this.post({ type: 'building', generation, layersDone, layerCount }),
-        );
+        experiment = await this.build(config, this.buildProgress(generation, config));
       } catch (error) {
-        this.post({ type: 'error', generation, message: messageOf(error) });
+        if (!(error instanceof Superseded) && generation === this.generation)
+          this.post({ type: 'error', generation, message: messageOf(error) });
         return;
       }
       if (generation !== this.generation) {
@@ -192,6 +240,29 @@ export class TrainingLoop {
     void this.enqueue(async () => this.disposeRuns());
   }
 
+  /**
+   * The build's progress callback: posts 'building' at most every BUILD_PROGRESS_MS (and at the
+   * end), lets queued requests in every BUILD_YIELD_MS, and abandons a superseded build.
+   */
+  private buildProgress(generation: number, config: LabConfig) {
+    this.post({ type: 'building', generation, layersDone: 0, layerCount: config.L + 1 });
+    let lastPost = performance.now();
+    let lastYield = lastPost;
+    return async (layersDone: number, layerCount: number): Promise<void> => {
+      let now = performance.now();
+      if (now - lastYield >= BUILD_YIELD_MS) {
+        await yieldToEvents();
+        now = performance.now();
+        lastYield = now;
+      }
+      if (generation !== this.generation) throw new Superseded('superseded by a newer configuration');
+      if (now - lastPost >= BUILD_PROGRESS_MS || layersDone === layerCount) {
+        lastPost = now;
+        this.post({ type: 'building', generation, layersDone, layerCount });
+      }
+    };
+  }
+
   private enqueue(operation: () => Promise<void>): Promise<void> {
     this.waiting += 1;
     this.queue = this.queue
@@ -237,7 +308,9 @@ export class TrainingLoop {
     } finally {
       this.stepInFlight = false;
     }
-    this.trainingSeconds += (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    this.trainingSeconds += seconds;
+    this.timeStep(seconds);
     this.pendingSteps.push(result.step);
     for (const loss of result.loss) this.pendingLosses.push(loss);
     if (result.newlyDiverged.length > 0) {
@@ -265,6 +338,16 @@ export class TrainingLoop {
     if (this.pauseToAnnounce) this.announcePause();
   }
 
+  /** Keeps the median of the latest step durations as the measured step of this configuration. */
+  private timeStep(seconds: number): void {
+    this.stepsTimed += 1;
+    if (this.stepsTimed === 1) return; // compiles kernels, loads data: not a typical step
+    this.stepDurations.push(seconds);
+    if (this.stepDurations.length > TIMED_STEPS) this.stepDurations.shift();
+    const sorted = [...this.stepDurations].sort((a, b) => a - b);
+    this.measured = { config: this.config!, seconds: sorted[sorted.length >> 1]! };
+  }
+
   /**
    * Copies the parameters aside for an evaluation and/or a snapshot at this step. Where the copy
    * would be too large, the measurements are taken now, before training goes on.
@@ -276,8 +359,10 @@ export class TrainingLoop {
       this.lastSnapshotStep = experiment.stepsDone;
       this.lastSnapshotAt = performance.now();
     }
-    const predicted = this.predictSpectrumSeconds(config);
-    const skipSpectrum = predicted > MAX_SPECTRUM_SECONDS;
+    // Slices are sized by the time model, calibrated by the steps timed so far.
+    const prediction = predict(config, this.facts());
+    const predicted = this.options.predictSpectrumSeconds?.(config) ?? prediction.spectrumSeconds;
+    const skipSpectrum = predicted > (this.options.budget?.stepSeconds ?? MAX_SPECTRUM_SECONDS);
     if (snapshot && skipSpectrum && !this.spectrumSkipNoted) {
       this.spectrumSkipNoted = true;
       this.post({
@@ -288,6 +373,7 @@ export class TrainingLoop {
     }
     const job = new MeasurementJob(experiment.freeze(), config, this.generation, this.post, {
       evaluationExamples: evaluation ? evaluationExamples(config) : 0,
+      evaluationChunk: prediction.evaluationChunk,
       snapshot,
       skipSpectrum,
       probe: this.probe,
@@ -352,6 +438,8 @@ export class TrainingLoop {
     this.lastSnapshotStep = -1;
     this.lastSnapshotAt = -Infinity;
     this.spectrumSkipNoted = false;
+    this.stepDurations = [];
+    this.stepsTimed = 0;
   }
 
   private flush(): void {

@@ -47,6 +47,17 @@ export interface CachedBackendChoice {
   readonly measuredAt: number;
 }
 
+/**
+ * Whether an error message means that the GPU behind a backend is gone: a lost or destroyed WebGPU
+ * device (a pending read-back then fails with "Failed to execute 'mapAsync' on 'GPUBuffer'…") or
+ * a lost WebGL context. Such a backend is unusable until the page reloads.
+ */
+export function isDeviceLossMessage(message: string): boolean {
+  return /mapAsync|\bdevice\b[^.]{0,40}\b(lost|destroyed)\b|CONTEXT_LOST|\bcontext\b[^.]{0,20}\blost\b/i.test(
+    message,
+  );
+}
+
 /** Weight spectra (an O(N³) SVD per sampled layer on the host) are taken only up to this width. */
 export const MAX_WEIGHT_SPECTRUM_WIDTH = 512;
 
@@ -60,6 +71,16 @@ export type TrainingRequest =
       readonly dataUrl: string;
       /** Earlier auto choices by cache key (see backendCacheKey); each is re-checked before use. */
       readonly cachedChoices?: Readonly<Record<string, CachedBackendChoice>>;
+      /**
+       * Backends that failed on this page (a lost GPU device, a worker that died on them twice):
+       * never selected, even when forced; a forced one that is excluded falls back to auto.
+       */
+      readonly exclude?: readonly BackendName[];
+      /**
+       * A Web Lock the worker holds for as long as it lives, so that the page learns at once when
+       * it is closed or crashes (the page's request for the same lock is granted then).
+       */
+      readonly lockName?: string | null;
     }
   | {
       readonly type: 'configure';
@@ -70,7 +91,9 @@ export type TrainingRequest =
   | { readonly type: 'probe'; readonly probe: JacobianProbe }
   | { readonly type: 'start' }
   | { readonly type: 'pause' }
-  | { readonly type: 'step' };
+  | { readonly type: 'step' }
+  /** Heartbeat: answered with 'pong' from the message handler (so, between training steps). */
+  | { readonly type: 'ping' };
 
 export type TrainingEvent =
   | {
@@ -94,6 +117,24 @@ export type TrainingEvent =
       readonly cacheKey: string | null;
       /** Milliseconds spent choosing (checks and measurements). */
       readonly selectionMs: number;
+      /** Backends left out because they failed earlier on this page (see the 'init' request). */
+      readonly excluded?: readonly BackendName[];
+    }
+  /** Answers a 'ping'. Any event shows the worker is alive; this one says only that. */
+  | { readonly type: 'pong' }
+  /** The worker holds the Web Lock named at 'init': the page may now wait on it. */
+  | { readonly type: 'lock-held' }
+  /**
+   * The active backend's GPU is gone (GPUDevice.lost, a lost WebGL context, or a read-back that
+   * failed because of it). The worker cannot go on on this backend.
+   */
+  | {
+      readonly type: 'device-lost';
+      readonly backend: BackendName;
+      /** GPUDeviceLostInfo.reason ('destroyed', 'unknown') or 'context lost'. */
+      readonly reason: string;
+      /** The browser's own words, if any. */
+      readonly message: string;
     }
   | {
       readonly type: 'built';

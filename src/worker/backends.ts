@@ -210,9 +210,11 @@ export async function selectAuto(
     selection = timed ? 'measured' : 'preference';
     active = chosen ?? active;
     measurements.sort((a, b) => (a.stepMs ?? Infinity) - (b.stepMs ?? Infinity));
-    await tf.setBackend(active);
-    await tf.ready();
   }
+  // Always, even with one candidate: a backend that failed its check after it (WebGPU without an
+  // adapter) leaves tfjs without an active backend, and every later op would fail.
+  await tf.setBackend(active);
+  await tf.ready();
   const candidate = candidates.find((c) => c.backend === active)!;
   return {
     active,
@@ -362,6 +364,7 @@ export function watchDeviceLoss(backend: BackendName, onLost: (loss: DeviceLoss)
 async function tryBackend(backend: BackendName): Promise<string | null> {
   if (backend === 'webgpu' && !('gpu' in navigator))
     return 'this browser has no WebGPU (navigator.gpu is missing)';
+  if (backend === 'webgpu' && !(await hasWebgpuAdapter())) return 'WebGPU is present but offers no adapter';
   try {
     const ok = await tf.setBackend(backend);
     if (!ok) return 'failed to initialize';
@@ -369,6 +372,16 @@ async function tryBackend(backend: BackendName): Promise<string | null> {
     return await checkTrainingStep();
   } catch (error) {
     return messageOf(error);
+  }
+}
+
+/** navigator.gpu exists but may offer no adapter (blocklisted GPU, headless without the flag). */
+async function hasWebgpuAdapter(): Promise<boolean> {
+  try {
+    const gpu = (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu;
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
   }
 }
 

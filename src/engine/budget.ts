@@ -448,7 +448,7 @@ export class BudgetRefusal extends Error {
   }
 }
 
-/** The budget with only its memory limit (the engine's `memoryBudgetBytes`). */
+/** The budget with only its memory limit: auto selection's timed builds and the memory tests use it. */
 export function memoryOnly(memoryBytes: number): Budget {
   return { memoryBytes, stepSeconds: Infinity, buildSeconds: Infinity };
 }

@@ -54,7 +54,7 @@ describe('cost estimate', () => {
         return Reflect.get(target, name, receiver);
       },
     });
-    await expect(createExperiment(big, { memoryBudgetBytes: budget, drawCache: spy })).rejects.toThrow(
+    await expect(createExperiment(big, { budget: memoryOnly(budget), drawCache: spy })).rejects.toThrow(
       new RegExp(`Nearest within the budget: seeds=1&N=${refusal.suggestion.N} `),
     );
     await expect(

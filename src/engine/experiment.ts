@@ -18,7 +18,6 @@ import {
   BudgetRefusal,
   backendKind,
   memoryBoundChunk,
-  memoryOnly,
   refuse,
   type BackendFacts,
   type Budget,
@@ -83,12 +82,6 @@ export interface ExperimentOptions {
   /** Held-out examples used by evaluate() (the first ones of the test split); default 1000. */
   readonly evalExamples?: number;
   readonly drawCache?: UnitDrawCache;
-  /**
-   * Refuse, before drawing anything, runs predicted to need more memory than this (budget.ts:
-   * tensors, the weights as drawn, the draw cache, measurement buffers). Ignored when `budget`
-   * is given.
-   */
-  readonly memoryBudgetBytes?: number;
   /**
    * Refuse, before drawing anything, runs over this budget (memory, seconds per step, seconds to
    * build) with a BudgetRefusal that carries the nearest configuration within it.
@@ -216,12 +209,9 @@ export async function createExperiment(
 
 /** Throws a BudgetRefusal (what does not fit, and the nearest configuration that does) before any draw. */
 function refuseOverBudget(config: LabConfig, options: ExperimentOptions): void {
-  const budget =
-    options.budget ??
-    (options.memoryBudgetBytes !== undefined ? memoryOnly(options.memoryBudgetBytes) : null);
-  if (!budget) return;
+  if (!options.budget) return;
   const facts = options.backendFacts ?? { backend: backendKind(tf.getBackend()) };
-  const refusal = refuse(config, facts, budget);
+  const refusal = refuse(config, facts, options.budget);
   if (refusal) throw new BudgetRefusal(refusal);
 }
 

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { LabConfig } from '../config/index.ts';
-import { DEFAULT_BUDGET } from '../engine/budget.ts';
+import { DEFAULT_BUDGET, memoryOnly } from '../engine/budget.ts';
 import { createExperiment, fetchByteSource, type ByteSource } from '../engine/index.ts';
 import {
   selectAuto,
@@ -31,10 +31,10 @@ const post = (event: TrainingEvent, transfer: Transferable[] = []) => {
 let dataSource: ByteSource | null = null;
 /**
  * Every configuration is held to the lab's budget before anything is drawn (src/engine/budget.ts:
- * memory, seconds per step and to build, on the active backend): one over it is refused with the
- * nearest configuration within it. Auto selection's timed builds keep to its memory limit.
+ * memory, seconds per step and to build, on the active backend), by the loop: one over it is
+ * refused with the nearest configuration within it. Auto selection's timed builds, which come
+ * before the loop, keep to its memory limit.
  */
-const MEMORY_BUDGET_BYTES = DEFAULT_BUDGET.memoryBytes;
 let activeBackend: BackendName = 'cpu';
 
 const loop = new TrainingLoop(
@@ -42,7 +42,6 @@ const loop = new TrainingLoop(
   (config, onProgress) =>
     createExperiment(config, {
       dataSource: dataSource ?? undefined,
-      memoryBudgetBytes: MEMORY_BUDGET_BYTES,
       onProgress,
     }),
   { budget: DEFAULT_BUDGET, backend: () => ({ backend: activeBackend }) },
@@ -80,7 +79,7 @@ function backendReadyFor(config: LabConfig): Promise<void> | null {
           init.cachedChoices,
           {
             dataSource: dataSource ?? undefined,
-            memoryBudgetBytes: MEMORY_BUDGET_BYTES,
+            budget: memoryOnly(DEFAULT_BUDGET.memoryBytes),
           },
           excluded,
         ),

@@ -55,6 +55,14 @@ export interface Activation {
     q: number,
     c: number,
   ) => CorrelatedMoments & { readonly errorBound: number };
+  /**
+   * E φ(u)φ(u′) and E φ′(u)φ′(u′) for (u, u′) Gaussian with variances qa, qb and covariance qab,
+   * the general case the NTK needs (inputs of different norms). With qa = qb = q it equals
+   * correlatedMoments(q, qab/q). |qab| is clamped to √(qa qb). A zero variance is the limit q → 0⁺
+   * with the correlation taken as 0 against a non-zero variance (the two are independent) and as 1
+   * when both vanish (the inputs coincide), so that the diagonal matches gaussianMoments(0).
+   */
+  kernelMoments(qa: number, qb: number, qab: number): CorrelatedMoments;
   /** E φ(√q z)² */
   meanPhiSq(q: number): number;
   /** E φ′(√q z)² */
@@ -72,6 +80,16 @@ export interface Activation {
    * whose slope is 0 or 1 (Pennington et al. 2017; Hlav §3). Absent for smooth φ.
    */
   readonly linearFraction?: (q: number) => number;
+}
+
+/**
+ * The correlation c = qab/√(qa qb) of kernelMoments, clamped to [−1, 1], with its conventions at zero
+ * variance (0 against a non-zero variance, 1 when both vanish).
+ */
+export function kernelCorrelation(qa: number, qb: number, qab: number): number {
+  if (!(qa > 0 && qb > 0)) return qa === qb ? 1 : 0;
+  const c = qab / Math.sqrt(qa * qb);
+  return c > 1 ? 1 : c < -1 ? -1 : c;
 }
 
 /** What a concrete activation defines; the convenience accessors are derived from it. */

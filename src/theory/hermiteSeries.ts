@@ -48,19 +48,25 @@ export function hermiteGridNodes(): Float64Array {
 }
 
 /**
- * Squared coefficients a_k² (k of the given parity; the others are 0) of a function of definite
- * parity sampled on hermiteGridNodes(). Using only z > 0 halves the work.
+ * Coefficients a_k (k of the given parity; the others are 0) of a function of definite parity sampled
+ * on hermiteGridNodes(). Using only z > 0 halves the work. Signed, for products a_k(q) a_k(q′) of two
+ * variances (E f(√q z₁) f(√q′ z₂) = Σ_k a_k(q) a_k(q′) c^k).
  */
-export function squaredHermiteCoefficients(samples: Float64Array, parity: 0 | 1): Float64Array {
+export function hermiteCoefficients(samples: Float64Array, parity: 0 | 1): Float64Array {
   const { rows } = table();
-  const squares = new Float64Array(HERMITE_SERIES_DEGREE + 1);
+  const coefficients = new Float64Array(HERMITE_SERIES_DEGREE + 1);
   for (let k = parity; k <= HERMITE_SERIES_DEGREE; k += 2) {
     const row = rows[k] as Float64Array;
     let a = 0;
     for (let j = 0; j < row.length; j++) a += (row[j] as number) * (samples[j] as number);
-    squares[k] = a * a;
+    coefficients[k] = a;
   }
-  return squares;
+  return coefficients;
+}
+
+/** Squared coefficients a_k² of hermiteCoefficients. */
+export function squaredHermiteCoefficients(samples: Float64Array, parity: 0 | 1): Float64Array {
+  return hermiteCoefficients(samples, parity).map((a) => a * a);
 }
 
 /**

@@ -68,3 +68,4 @@ export {
   type PointMass,
   type WeightInit,
 } from './jacobianDensity.ts';
+export { analyticNtk, type NtkSpec } from './ntk.ts';

@@ -12,7 +12,7 @@ import type { LayerInit } from './model.ts';
 import { PerRunTrainer } from './perRunTrainer.ts';
 import { StackedTrainer } from './stackedTrainer.ts';
 import { preferredFormulation, type Formulation, type Trainer } from './trainer.ts';
-import { planRuns, type RunInfo } from './runs.ts';
+import { costConfigOf, planRuns, resolveRuns, type RunInfo, type RunSpec } from './runs.ts';
 import { estimateCost } from './cost.ts';
 import {
   BudgetRefusal,
@@ -27,7 +27,7 @@ import type { JacobianOptions, JacobianSpectrum } from './jacobian.ts';
 import { NetworkMeasurements, type MeasurementContext } from './measurements.ts';
 import type { WeightSpectra, WeightSpectraOptions } from './weightSpectra.ts';
 
-export { planRuns, type RunInfo };
+export { planRuns, type RunInfo, type RunSpec };
 export type { EvalResult } from './evaluation.ts';
 export { FORMULATIONS, preferredFormulation, type Formulation } from './trainer.ts';
 
@@ -98,6 +98,12 @@ export interface ExperimentOptions {
    * abandon the build by rejecting it.
    */
   readonly onProgress?: (layersDone: number, layerCount: number) => void | Promise<void>;
+  /**
+   * The runs to train, each with its own init, seed and learning rate, stacked in one program (a
+   * sweep's η grid costs FLOPs, not dispatches); default: planRuns(config), all at config.lr. The
+   * config's init and seeds are then not used; its seed still orders the minibatches.
+   */
+  readonly runs?: readonly RunSpec[];
 }
 
 export interface Experiment {
@@ -146,10 +152,10 @@ export async function createExperiment(
   config: LabConfig,
   options: ExperimentOptions = {},
 ): Promise<Experiment> {
-  refuseOverBudget(config, options);
+  const runs = resolveRuns(config, options.runs);
+  refuseOverBudget(config, runs, options);
   const dataset = await resolveDataset(config, options);
   const cache = options.drawCache ?? sharedDrawCache;
-  const runs = planRuns(config);
   const notes: string[] = [];
   const scaling = inputScaling(config.act, config.sw2, config.sb2);
   notes.push(scaling.note);
@@ -200,18 +206,19 @@ export async function createExperiment(
     });
   }
   const formulation = options.formulation ?? preferredFormulation(tf.getBackend());
+  const rates = runs.map((run) => run.lr);
   const trainer: Trainer =
     formulation === 'per-run'
-      ? new PerRunTrainer(runs.length, config.act, inits, config.opt, config.lr)
-      : new StackedTrainer(runs.length, config.act, inits, config.opt, config.lr);
+      ? new PerRunTrainer(runs.length, config.act, inits, config.opt, rates)
+      : new StackedTrainer(runs.length, config.act, inits, config.opt, rates);
   return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer);
 }
 
 /** Throws a BudgetRefusal (what does not fit, and the nearest configuration that does) before any draw. */
-function refuseOverBudget(config: LabConfig, options: ExperimentOptions): void {
+function refuseOverBudget(config: LabConfig, runs: readonly RunInfo[], options: ExperimentOptions): void {
   if (!options.budget) return;
   const facts = options.backendFacts ?? { backend: backendKind(tf.getBackend()) };
-  const refusal = refuse(config, facts, options.budget);
+  const refusal = refuse(options.runs ? costConfigOf(config, runs) : config, facts, options.budget);
   if (refusal) throw new BudgetRefusal(refusal);
 }
 
@@ -240,15 +247,16 @@ class StackedExperiment implements Experiment {
     this.x = new Float32Array(rows * dataset.inputSize);
     this.y = new Float32Array(rows * dataset.outputSize);
 
+    // Every cost but the parameter count is the same for each run: one run's, times the runs.
     const cost = estimateCost(
-      { ...config, bs: batchSize },
+      { ...config, bs: batchSize, init: 'gaussian', seeds: 1 },
       { inputSize: dataset.inputSize, outputSize: dataset.outputSize },
     );
     this.info = {
       parameterCount: cost.parameterCount,
-      runCount: cost.runCount,
-      flopsPerStep: cost.flopsPerStep,
-      memoryBytes: cost.memoryBytes,
+      runCount: runs.length,
+      flopsPerStep: cost.flopsPerStep * runs.length,
+      memoryBytes: cost.memoryBytes * runs.length,
       batchSize,
       evalExamples,
       formulation: trainer.formulation,

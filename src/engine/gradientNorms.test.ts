@@ -40,7 +40,7 @@ describe('gradientNorms', () => {
     const x = tf.tensor2d(stream.fillNormal(new Float32Array(5)), [1, 5]);
     const y = tf.tensor2d(stream.fillNormal(new Float32Array(3)), [1, 3]);
     const before = tf.memory().numTensors;
-    const tags = [0, 1].map((runId) => ({ runId, init: 'gaussian' as const, seed: runId }));
+    const tags = [0, 1].map((runId) => ({ runId, init: 'gaussian' as const, seed: runId, lr: 0.05 }));
     const measured = await gradientNorms(model, 'regression', tags, x, y);
     expect(tf.memory().numTensors).toBe(before);
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
-import { updateRule } from './optimizerRule.ts';
+import { updateRule, type LearningRate } from './optimizerRule.ts';
 import { variableFrom } from './variables.ts';
 
 export type { OptimizerId };
@@ -8,19 +8,25 @@ export type { OptimizerId };
 /**
  * The update rules of optimizerRule.ts over stacked parameters (run axis first). A run is frozen
  * (diverged) by selecting its old values with tf.where, which never multiplies, so no 0·NaN
- * reaches a healthy run.
+ * reaches a healthy run. Each run has its own learning rate: one number when they are all equal,
+ * else a [R, 1, 1] tensor (so an η sweep is one program, not one per η).
  */
 export class MaskedOptimizer {
   private readonly slots: tf.Variable[][];
   /** Per parameter, a bool tensor of its shape that is true in the slices of live runs; null while all live. */
   private liveMasks: tf.Tensor[] | null = null;
   private stepCount = 0;
+  private readonly learningRate: LearningRate;
 
   constructor(
     readonly id: OptimizerId,
-    readonly learningRate: number,
+    /** One per run, in run order. */
+    readonly learningRates: readonly number[],
     private readonly params: readonly tf.Variable[],
   ) {
+    this.learningRate = learningRates.every((lr) => lr === learningRates[0])
+      ? learningRates[0]!
+      : tf.tensor3d([...learningRates], [learningRates.length, 1, 1]);
     this.slots = params.map((p) =>
       Array.from({ length: SLOT_COUNT[id] }, () => variableFrom(tf.zerosLike(p))),
     );
@@ -67,6 +73,7 @@ export class MaskedOptimizer {
 
   dispose(): void {
     for (const slots of this.slots) for (const slot of slots) slot.dispose();
+    if (typeof this.learningRate !== 'number') this.learningRate.dispose();
     this.disposeMasks();
   }
 

@@ -55,7 +55,8 @@ export class PerRunTrainer implements Trainer {
     private readonly activation: ActivationId,
     inits: readonly LayerInit[],
     private readonly optimizer: OptimizerId,
-    private readonly learningRate: number,
+    /** One per run: each run's chain of kernels takes its own η as a scalar. */
+    private readonly learningRates: readonly number[],
   ) {
     registerFusedLayerKernels();
     this.live = new Array<boolean>(runCount).fill(true);
@@ -82,7 +83,9 @@ export class PerRunTrainer implements Trainer {
       const columns = tf.transpose(x);
       const targets = tf.transpose(y);
       const losses = this.runs.map((layers, r) =>
-        this.live[r] ? tf.tidy(() => this.trainRun(layers, task, x, columns, targets)) : tf.scalar(NaN),
+        this.live[r]
+          ? tf.tidy(() => this.trainRun(layers, this.learningRates[r]!, task, x, columns, targets))
+          : tf.scalar(NaN),
       );
       return tf.stack(losses) as tf.Tensor1D;
     });
@@ -172,6 +175,7 @@ export class PerRunTrainer implements Trainer {
   /** Forward, backward and update of one run; returns its loss before the update. */
   private trainRun(
     layers: readonly ColumnLayer[],
+    learningRate: number,
     task: Task,
     rows: tf.Tensor2D,
     columns: tf.Tensor2D,
@@ -182,16 +186,11 @@ export class PerRunTrainer implements Trainer {
     // Plain SGD needs only η·gradient, and back-propagation is linear in δ: starting from η·δ
     // gives every parameter's step directly and saves a multiply per parameter.
     const folded = this.optimizer === 'sgd';
-    this.backward(
-      layers,
-      pass,
-      folded ? tf.mul(gradient, this.learningRate) : gradient,
-      rows,
-      (index, grads) => {
-        this.update(layers[index]!.weights, grads.weights, layers[index]!.weightSlots, folded);
-        this.update(layers[index]!.biases, grads.biases, layers[index]!.biasSlots, folded);
-      },
-    );
+    this.backward(layers, pass, folded ? tf.mul(gradient, learningRate) : gradient, rows, (index, grads) => {
+      const layer = layers[index]!;
+      this.update(learningRate, layer.weights, grads.weights, layer.weightSlots, folded);
+      this.update(learningRate, layer.biases, grads.biases, layer.biasSlots, folded);
+    });
     return loss;
   }
 
@@ -266,19 +265,18 @@ export class PerRunTrainer implements Trainer {
     return tf.stack(perRun, 1) as tf.Tensor2D;
   }
 
-  private update(param: tf.Variable, grad: tf.Tensor, slots: readonly tf.Variable[], folded: boolean): void {
+  private update(
+    learningRate: number,
+    param: tf.Variable,
+    grad: tf.Tensor,
+    slots: readonly tf.Variable[],
+    folded: boolean,
+  ): void {
     if (folded) {
       param.assign(tf.sub(param, grad));
       return;
     }
-    const { next, nextSlots } = updateRule(
-      this.optimizer,
-      this.learningRate,
-      this.updates,
-      param,
-      grad,
-      slots,
-    );
+    const { next, nextSlots } = updateRule(this.optimizer, learningRate, this.updates, param, grad, slots);
     param.assign(next);
     slots.forEach((slot, s) => slot.assign(nextSlots[s]!));
   }

@@ -18,10 +18,11 @@ export class StackedTrainer implements Trainer {
     activation: ActivationId,
     inits: readonly LayerInit[],
     optimizer: OptimizerId,
-    learningRate: number,
+    /** One per run. */
+    learningRates: readonly number[],
   ) {
     this.model = new StackedModel(runCount, activation, inits);
-    this.optimizer = new MaskedOptimizer(optimizer, learningRate, this.model.parameters);
+    this.optimizer = new MaskedOptimizer(optimizer, learningRates, this.model.parameters);
   }
 
   trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {

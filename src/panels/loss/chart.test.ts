@@ -17,7 +17,7 @@ function trace(
   const train = new Series();
   for (let s = 1; s <= steps; s++) train.push(s, loss(s));
   return {
-    run: { runId, init, seed: 1 + (runId % 2) },
+    run: { runId, init, seed: 1 + (runId % 2), lr: 0.05 },
     train,
     testLoss: new Series(),
     testAccuracy: new Series(),

@@ -21,6 +21,8 @@ export interface CliFlag {
   readonly param?: ParamKey;
   /** A switch: `--name` turns it on, `--name=true|false|1|0|yes|no` sets it. */
   readonly boolean?: boolean;
+  /** May be given more than once (`--over a --over b`); every value is kept, in order, in `lists`. */
+  readonly repeatable?: boolean;
   readonly help: string;
 }
 
@@ -32,6 +34,8 @@ export interface ParsedArgs {
   readonly flags: ReadonlySet<string>;
   /** The value of each value flag, as first given. */
   readonly values: ReadonlyMap<string, string>;
+  /** Every value of each repeatable flag given, in order. */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 const BOOLEAN_WORDS = new Map([
@@ -52,6 +56,7 @@ const BOOLEAN_WORDS = new Map([
 export function parseArgs(argv: readonly string[], known: readonly CliFlag[]): ParsedArgs {
   const byName = new Map(known.map((f) => [f.name, f]));
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const switches = new Map<string, boolean>();
   const repeats: Fix[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -83,9 +88,10 @@ export function parseArgs(argv: readonly string[], known: readonly CliFlag[]): P
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
       throw new UsageError(`--${name} needs a value`);
     }
+    if (flag.repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
     const first = values.get(name);
     if (first === undefined) values.set(name, value);
-    else repeats.push(repeated(name, value, first));
+    else if (!flag.repeatable) repeats.push(repeated(name, value, first));
   }
 
   const base = values.has('config') ? parseQuery(values.get('config')!) : parseQuery('');
@@ -106,7 +112,7 @@ export function parseArgs(argv: readonly string[], known: readonly CliFlag[]): P
     config[flag.param] = checked.value;
   }
   const flags = new Set([...switches].filter(([, on]) => on).map(([name]) => name));
-  return { config: config as LabConfig, fixes, flags, values };
+  return { config: config as LabConfig, fixes, flags, values, lists };
 }
 
 function repeated(name: string, raw: string, first: string): Fix {

@@ -1,13 +1,23 @@
-import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { fileByteSource } from '../engine/data/fileByteSource.ts';
-import { createExperiment, reportToCsv, runHeadless, type JacobianProbe } from '../engine/index.ts';
+import {
+  createExperiment,
+  datasetShape,
+  reportToCsv,
+  runHeadless,
+  type Experiment,
+  type JacobianProbe,
+} from '../engine/index.ts';
+import { MAX_NTK_INPUTS, relativeChange } from '../engine/ntk.ts';
 import type { LabConfig } from '../config/index.ts';
 import { jacobianMoments } from '../theory/index.ts';
-import { DEFAULT_BUDGET, formatSeconds, refuse, type Budget } from '../engine/budget.ts';
-import { UsageError, integerFlag, numberFlag, runCli, toJson, type CliFlag } from './args.ts';
+import { analyticNtk } from '../theory/ntk.ts';
+import { refuse, type Budget } from '../engine/budget.ts';
+import { UsageError, integerFlag, runCli, toJson, type CliFlag } from './args.ts';
+import { BUDGET_FLAGS, DATA_DIR, budgetOf, checkWritable, oneOf, refusalError } from './common.ts';
 import { NODE_BACKENDS, selectNodeBackend, type NodeBackend } from './nodeBackend.ts';
+
+const DEFAULT_NTK_BATCH = 32;
 
 const FLAGS: readonly CliFlag[] = [
   { name: 'config', help: 'a link’s query string, e.g. "?act=tanh&L=20&init=both"; flags override it' },
@@ -20,57 +30,33 @@ const FLAGS: readonly CliFlag[] = [
     name: 'out',
     help: 'write the result to this file instead of stdout (checked writable before anything runs)',
   },
-  {
-    name: 'memory-budget-mb',
-    help: `refuse runs predicted to need more memory than this, in MiB (default ${DEFAULT_BUDGET.memoryBytes / 2 ** 20}, as in the page): tensors, the weights as drawn, measurement buffers`,
-  },
-  {
-    name: 'allow-slow',
-    boolean: true,
-    help: `lift the time limits (default: refuse runs predicted to take over ${formatSeconds(DEFAULT_BUDGET.stepSeconds)} a training step or ${formatSeconds(DEFAULT_BUDGET.buildSeconds)} to draw the weights on the chosen backend, as in the page)`,
-  },
+  ...BUDGET_FLAGS,
   {
     name: 'probe',
-    help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖)',
+    help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖) | ntk (empirical neural tangent kernel of one output unit on held-out inputs, with the infinite-width one)',
   },
   {
     name: 'at',
     help: 'with --probe jacobian: fixed-point (h ~ N(0, q*), default) | data (a held-out example)',
   },
   { name: 'example', help: 'with --at data: index of the held-out example (default 0)' },
+  {
+    name: 'batch',
+    help: `with --probe ntk: the number D of held-out inputs, sorted by class (1 … ${MAX_NTK_INPUTS}, default ${DEFAULT_NTK_BATCH})`,
+  },
+  { name: 'unit', help: 'with --probe ntk: the output unit k whose kernel is taken (default 0)' },
 ];
 
 const FORMATS = ['json', 'csv'] as const;
-const PROBES = ['jacobian', 'weights', 'gradients'] as const;
+const PROBES = ['jacobian', 'weights', 'gradients', 'ntk'] as const;
 const JACOBIAN_INPUTS = ['fixed-point', 'data'] as const satisfies readonly JacobianProbe[];
-const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'data');
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
   return integerFlag(flag, raw, fallback, { min: 1 });
 }
 
-function oneOf<T extends string>(flag: string, raw: string | undefined, choices: readonly T[]): T {
-  if (raw === undefined) return choices[0]!;
-  if (!(choices as readonly string[]).includes(raw))
-    throw new UsageError(`--${flag} ${raw}: expected one of ${choices.join(', ')}`);
-  return raw as T;
-}
-
 function nonNegativeInteger(flag: string, raw: string | undefined): number {
   return integerFlag(flag, raw, 0, { min: 0 });
-}
-
-/** The budget of the page, with --memory-budget-mb and --allow-slow applied. */
-function budgetOf(values: ReadonlyMap<string, string>, flags: ReadonlySet<string>): Budget {
-  const raw = values.get('memory-budget-mb');
-  let memoryBytes = DEFAULT_BUDGET.memoryBytes;
-  if (raw !== undefined) memoryBytes = numberFlag('memory-budget-mb', raw, { above: 0 }) * 2 ** 20;
-  const slow = flags.has('allow-slow');
-  return {
-    memoryBytes,
-    stepSeconds: slow ? Infinity : DEFAULT_BUDGET.stepSeconds,
-    buildSeconds: slow ? Infinity : DEFAULT_BUDGET.buildSeconds,
-  };
 }
 
 /**
@@ -79,56 +65,66 @@ function budgetOf(values: ReadonlyMap<string, string>, flags: ReadonlySet<string
  */
 function refuseOverBudget(config: LabConfig, backend: NodeBackend, budget: Budget): void {
   const refusal = refuse(config, { backend }, budget);
-  if (!refusal) return;
-  const raise = [
-    refusal.prediction.memoryBytes > budget.memoryBytes
-      ? `--memory-budget-mb ${Math.ceil(refusal.prediction.memoryBytes / 2 ** 20)}`
-      : null,
-    refusal.prediction.stepSeconds > budget.stepSeconds ||
-    refusal.prediction.buildSeconds > budget.buildSeconds
-      ? '--allow-slow'
-      : null,
-  ].filter((flag) => flag !== null);
-  throw new UsageError(`${refusal.message} To run it anyway: ${raise.join(' ')}`);
-}
-
-/**
- * Makes sure `--out` can be written before any work starts: its folder exists, and the file can
- * be opened for writing (an existing file is not truncated; a new one is created and removed).
- */
-function checkWritable(out: string): void {
-  const path = resolve(out);
-  const folder = dirname(path);
-  let folderStat;
-  try {
-    folderStat = statSync(folder);
-  } catch {
-    throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
-  }
-  if (!folderStat.isDirectory()) throw new UsageError(`--out ${out}: ${folder} is not a folder`);
-  let existing;
-  try {
-    existing = statSync(path);
-  } catch {
-    existing = null;
-  }
-  if (existing && !existing.isFile()) throw new UsageError(`--out ${out}: not a regular file`);
-  try {
-    if (existing) closeSync(openSync(path, 'r+'));
-    else {
-      closeSync(openSync(path, 'wx'));
-      unlinkSync(path);
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`--out ${out}: cannot be written (${code})`);
-  }
+  if (refusal) throw refusalError(refusal, budget);
 }
 
 type Probe = (typeof PROBES)[number];
 
 /** Arrays of a spectrum as plain JSON arrays (typed arrays would print as objects). */
 const plain = (values: ArrayLike<number>): number[] => Array.from(values);
+
+/** A row-major matrix as nested JSON arrays, one per row. */
+const rowsOf = (values: ArrayLike<number>, columns: number): number[][] =>
+  Array.from({ length: values.length / columns }, (_, row) =>
+    Array.from({ length: columns }, (_, column) => values[row * columns + column]!),
+  );
+
+/** What --probe ntk measures: D held-out inputs and one output unit. */
+interface NtkProbe {
+  readonly batch: number;
+  readonly unit: number;
+}
+
+/**
+ * `--probe ntk`: each run's empirical kernel on the probe inputs, the infinite-width kernel of the
+ * link's parameterization on the same inputs, and their relative Frobenius distance per run.
+ */
+async function ntkReport(experiment: Experiment, config: LabConfig, probe: NtkProbe) {
+  const measurements = experiment.freeze();
+  try {
+    const ntk = await measurements.ntk(probe.batch, probe.unit);
+    const { count, inputSize } = ntk;
+    const spec = {
+      act: config.act,
+      sw2: config.sw2,
+      sb2: config.sb2,
+      L: config.L,
+      N: config.N,
+      param: config.param,
+    };
+    const analytic = analyticNtk(spec, ntk.inputs, count, inputSize);
+    return {
+      unit: probe.unit,
+      param: config.param,
+      batch: count,
+      kernel:
+        'Θ(x_a, x_b) = Σ_θ ∂f_unit(x_a)/∂θ · ∂f_unit(x_b)/∂θ over every weight and bias as stored (the parameters gradient descent moves); analytic: its infinite-width limit in the same parameterization (std: grows with N)',
+      labels: plain(ntk.labels),
+      inputs: rowsOf(ntk.inputs, inputSize),
+      analytic: rowsOf(analytic, count),
+      runs: experiment.runs.map((run, r) => ({
+        runId: run.runId,
+        init: run.init,
+        seed: run.seed,
+        relativeError: relativeChange(analytic, ntk.kernels[r]!),
+        ntk: rowsOf(ntk.kernels[r]!, count),
+        outputs: plain(ntk.outputs[r]!),
+      })),
+    };
+  } finally {
+    measurements.dispose();
+  }
+}
 
 /**
  * `--probe`: builds the networks, trains them for `steps` steps (0: measure at init), then measures.
@@ -140,6 +136,7 @@ async function runProbe(
   steps: number,
   at: JacobianProbe,
   example: number,
+  ntk: NtkProbe,
 ): Promise<Record<string, unknown>> {
   const experiment = await createExperiment(config, { dataSource: fileByteSource(DATA_DIR) });
   try {
@@ -147,6 +144,10 @@ async function runProbe(
     const status = experiment.status();
     const common = { probe, steps, config, notes: experiment.info.notes };
     const tag = (runId: number) => ({ diverged: status[runId]!.diverged });
+    if (probe === 'ntk') {
+      const report = await ntkReport(experiment, config, ntk);
+      return { ...common, ...report, runs: report.runs.map((run) => ({ ...run, ...tag(run.runId) })) };
+    }
     if (probe === 'jacobian') {
       const spectra = await experiment.jacobianSpectrum({ probe: at, example });
       const depth = spectra[0]!.depth;
@@ -221,6 +222,13 @@ runCli('experiment', FLAGS, ({ config, values, flags }) => {
     if (probe !== 'jacobian' && (values.has('at') || values.has('example')))
       throw new UsageError('--at and --example go with --probe jacobian');
     if (values.has('example') && at !== 'data') throw new UsageError('--example goes with --at data');
+    if (probe !== 'ntk' && (values.has('batch') || values.has('unit')))
+      throw new UsageError('--batch and --unit go with --probe ntk');
+    const outputs = datasetShape(config.data).outputSize;
+    const ntk = {
+      batch: integerFlag('batch', values.get('batch'), DEFAULT_NTK_BATCH, { min: 1, max: MAX_NTK_INPUTS }),
+      unit: integerFlag('unit', values.get('unit'), 0, { min: 0, max: outputs - 1 }),
+    };
     const steps = stepsGiven(values) ? config.steps : 0;
     const out = values.get('out');
     refuseOverBudget(config, backend, budget);
@@ -228,7 +236,7 @@ runCli('experiment', FLAGS, ({ config, values, flags }) => {
     const main = async (): Promise<void> => {
       await selectNodeBackend(backend);
       const started = performance.now();
-      const result = await runProbe(probe, config, steps, at, example);
+      const result = await runProbe(probe, config, steps, at, example, ntk);
       const seconds = (performance.now() - started) / 1000;
       console.error(
         `experiment: --probe ${probe} after ${steps} steps in ${seconds.toFixed(2)} s on ${backend}`,

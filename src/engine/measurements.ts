@@ -13,6 +13,8 @@ import {
   type JacobianOptions,
   type JacobianSpectrum,
 } from './jacobian.ts';
+import type { StackedModel } from './model.ts';
+import { empiricalNtk, ntkProbeInputs, weightChange } from './ntk.ts';
 import type { FrozenNetworks } from './trainer.ts';
 import type { RunInfo } from './runs.ts';
 import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
@@ -30,9 +32,25 @@ export interface MeasurementContext {
   readonly diverged: readonly boolean[];
 }
 
+/** The empirical NTK of every run on the probe inputs (see ntkProbeInputs and empiricalNtk). */
+export interface NtkMeasurement {
+  /** [D, n0] row-major, the probe inputs as the first layer sees them. */
+  readonly inputs: Float32Array;
+  readonly count: number;
+  readonly inputSize: number;
+  /** The class of each input (sorted by class); −1 for regression. */
+  readonly labels: Int32Array;
+  /** The output unit the kernel is of. */
+  readonly unit: number;
+  /** Per run, D×D row-major. */
+  readonly kernels: Float32Array[];
+  /** Per run, the D values of the unit. */
+  readonly outputs: Float32Array[];
+}
+
 /**
  * The measurements that look inside the networks (held-out evaluation, signal propagation,
- * gradient norms, weight and Jacobian spectra) at one step, on parameters kept aside then
+ * gradient norms, weight and Jacobian spectra, the NTK) at one step, on parameters kept aside then
  * (FrozenNetworks), so they can be taken while training goes on.
  */
 export class NetworkMeasurements {
@@ -130,6 +148,42 @@ export class NetworkMeasurements {
   /** Singular values of hidden W^l of every run, summarized, and their distance from orthogonality. */
   weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
     return weightSpectra(this.networks.model(), this.context.runs, this.context.config.sw2, options);
+  }
+
+  /**
+   * The empirical NTK of output unit `unit` of every run on the first `count` (≤ 64) held-out
+   * examples, sorted by class: one forward and one backward pass over them, all runs stacked.
+   */
+  async ntk(count: number, unit: number): Promise<NtkMeasurement> {
+    const probe = ntkProbeInputs(this.context.dataset, this.context.scaling, count);
+    const x = tf.tensor2d(probe.x, [probe.count, probe.inputSize]);
+    try {
+      const { kernels, outputs } = await empiricalNtk(this.networks.model(), x, unit);
+      return {
+        inputs: probe.x,
+        count: probe.count,
+        inputSize: probe.inputSize,
+        labels: probe.labels,
+        unit,
+        kernels,
+        outputs,
+      };
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /**
+   * The parameters as one StackedModel, owned by these measurements (valid until dispose()): keep
+   * the step-0 measurements undisposed to compare later ones with them (weightChangeSince).
+   */
+  model(): StackedModel {
+    return this.networks.model();
+  }
+
+  /** Per run, per layer (L hidden, then the readout): ‖W_now − W_then‖_F/‖W_then‖_F. */
+  weightChangeSince(initial: NetworkMeasurements): Promise<Float32Array[]> {
+    return weightChange(initial.model(), this.model());
   }
 
   get runs(): readonly RunInfo[] {

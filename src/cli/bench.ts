@@ -17,7 +17,9 @@ import {
   type BenchResult,
   type JacobianBenchResult,
 } from '../bench/measure.ts';
+import { benchNtk, formatNtkTable, type NtkBenchRow } from '../bench/ntkBench.ts';
 import { measurePages } from '../bench/pageBench.ts';
+import { benchSweepThroughput, formatSweepBenchTable, type SweepBenchRow } from '../bench/sweepBench.ts';
 import type { PageBenchReport } from '../bench/pageMetrics.ts';
 import { formatBenchTable, formatJacobianTable, formatPageTable, type BenchReport } from '../bench/report.ts';
 import { DEFAULT_CONFIG } from '../config/index.ts';
@@ -26,10 +28,16 @@ import { DEFAULT_TEACHER } from '../engine/index.ts';
 import { findChromium } from '../../scripts/find-chromium.mjs';
 import { UsageError, numberFlag, runCli, type CliFlag } from './args.ts';
 import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
+import { fileByteSource } from '../engine/data/fileByteSource.ts';
+import { DATA_DIR } from './common.ts';
 
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 /** The page-level section, "The lab in the browser". */
 const PAGE = 'page';
+/** The empirical NTK's cost against D, N and L (node wasm), and the default link's. */
+const NTK = 'ntk';
+/** An η sweep stacked into one program against one program per run (node wasm and cpu). */
+const SWEEP = 'sweep';
 const DEFAULT_PAGE_SECONDS = 120;
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
@@ -43,7 +51,7 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'seconds', help: `time measured per cell after warm-up (default ${DEFAULT_BUDGET.seconds})` },
   {
     name: 'only',
-    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy,page (default: all but node-cpu, which the browser cpu row stands for)',
+    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy,ntk,sweep,page (default: all but node-cpu, which the browser cpu row stands for)',
   },
   {
     name: 'page-seconds',
@@ -240,6 +248,8 @@ type BenchFile = BenchReport & {
   readonly secondsPerCell?: number;
   readonly jacobian?: JacobianBenchResult[];
   readonly page?: PageBenchReport | null;
+  readonly ntk?: { readonly date: string; readonly rows: NtkBenchRow[] } | null;
+  readonly sweep?: { readonly date: string; readonly rows: SweepBenchRow[] } | null;
 };
 
 /** The previous bench/results.json, or null when there is none or it is not of this format. */
@@ -278,7 +288,7 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     widths: sizes('widths') ?? preset.widths,
   };
   const pageSeconds = positive('page-seconds', DEFAULT_PAGE_SECONDS);
-  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', PAGE];
+  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', NTK, SWEEP, PAGE];
   // Node's cpu backend is the browser's plain-JavaScript one again, only slower to measure.
   const only = values.get('only')?.split(',') ?? all.filter((name) => name !== 'node-cpu');
   const unknown = only.filter((name) => !all.includes(name));
@@ -309,6 +319,34 @@ runCli('bench', FLAGS, ({ flags, values }) => {
         jacobian.push(r);
         console.error(`bench: jacobian L=${r.depth} N=${r.width}: ${r.seconds?.toFixed(2) ?? 'skipped'} s`);
       });
+    }
+    let ntk: BenchFile['ntk'] = null;
+    if (only.includes(NTK)) {
+      await selectNodeBackend('wasm');
+      const rows = await benchNtk({
+        seconds: Math.min(seconds, 2),
+        dataSource: fileByteSource(DATA_DIR),
+        onRow: (r) =>
+          console.error(`bench: ntk ${r.axis} D=${r.batch} L=${r.depth} N=${r.width}: ${r.ms.toFixed(1)} ms`),
+      });
+      ntk = { date: new Date().toISOString(), rows };
+    }
+    let sweep: BenchFile['sweep'] = null;
+    if (only.includes(SWEEP)) {
+      const rows: SweepBenchRow[] = [];
+      for (const backend of NODE_BACKENDS) {
+        await selectNodeBackend(backend);
+        rows.push(
+          ...(await benchSweepThroughput({
+            seconds: Math.min(seconds, 2),
+            onRow: (r) =>
+              console.error(
+                `bench: sweep ${r.backend} L=${r.depth} N=${r.width} ${r.mode}: ${r.runStepsPerSecond.toFixed(1)} run·steps/s`,
+              ),
+          })),
+        );
+      }
+      sweep = { date: new Date().toISOString(), rows };
     }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));
     let page: PageBenchReport | null = null;
@@ -342,18 +380,28 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     // A section not run keeps its previous figures (each carries its date): `--only page` leaves
     // the grid as it was, and a grid run leaves the page section as it was.
     const previous = readPreviousResults();
-    const gridRun = only.some((name) => name !== PAGE);
-    const report = {
+    const gridRun = only.some((name) => name !== PAGE && name !== NTK && name !== SWEEP);
+    const report: BenchFile = {
       ...(gridRun || previous === null ? measuredNow : previous),
       page: page ?? previous?.page ?? null,
+      ntk: ntk ?? previous?.ntk ?? null,
+      sweep: sweep ?? previous?.sweep ?? null,
     };
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
     const table = [
       formatBenchTable(report),
       formatJacobianTable(report.jacobian ?? []),
-      formatPageTable(report.page),
-    ].join('\n\n');
+      formatPageTable(report.page ?? null),
+      report.ntk
+        ? `Empirical NTK of two runs on node wasm (${report.ntk.date.slice(0, 10)}):\n\n${formatNtkTable(report.ntk.rows)}`
+        : '',
+      report.sweep
+        ? `An η sweep of 8 runs, stacked in one program against one program per run (${report.sweep.date.slice(0, 10)}):\n\n${formatSweepBenchTable(report.sweep.rows)}`
+        : '',
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
     console.log(table);
     if (!flags.has('no-readme') && existsSync('README.md')) {
       const readme = readFileSync('README.md', 'utf8');

@@ -13,6 +13,13 @@ const KEY_BY_URL_KEY = new Map<string, ParamKey>(PARAM_KEYS.map((key) => [PARAMS
 export const VERSION_KEY = 'v';
 
 /**
+ * Keys of a sweep link (src/sweep/definition.ts reads them): `over` (an axis, once or twice),
+ * `measure` and `exp`. They describe the sweep, not the configuration, so parseQuery passes over
+ * them without a notice.
+ */
+export const SWEEP_URL_KEYS: readonly string[] = ['over', 'measure', 'exp'];
+
+/**
  * A query decodes '+' as a space (application/x-www-form-urlencoded), so `lr=1e+0` arrives as
  * "1e 0". In a number a space can only have been a '+' where a sign goes: first, or right after
  * the 'e'. Anything else is left as it came, to be refused by the number reader.
@@ -23,7 +30,7 @@ export function restorePlus(raw: string): string {
 
 /**
  * Reads a query string (with or without '?'); never throws, whatever the input, and takes time in
- * proportion to its length. Rules: unknown keys are ignored; a key given more than once keeps its
+ * proportion to its length. Rules: unknown keys are ignored (sweep keys silently); a key given more than once keeps its
  * first value (the CLI does the same); every change to what was written is a Fix.
  */
 export function parseQuery(search: string): ParsedUrl {
@@ -33,6 +40,7 @@ export function parseQuery(search: string): ParsedUrl {
   const seen = new Set<string>();
 
   for (const [urlKey, decoded] of query) {
+    if (SWEEP_URL_KEYS.includes(urlKey)) continue;
     const key = urlKey === VERSION_KEY ? VERSION_KEY : KEY_BY_URL_KEY.get(urlKey);
     if (key === undefined) {
       fixes.push({

@@ -5,6 +5,7 @@ import type {
   BackendMeasurement,
   BackendName,
   BackendSelection,
+  NtkPart,
   TrainingEvent,
   TrainingState,
 } from '../worker/trainingProtocol.ts';
@@ -40,6 +41,39 @@ export interface SpectrumSnapshot {
   readonly step: number;
   readonly spectra: readonly JacobianSpectrum[];
   readonly seconds: number;
+}
+
+/** How far the NTK and the weights of every run moved from step 0, at one step. */
+export interface NtkChange {
+  readonly step: number;
+  /** Per run, ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F. */
+  readonly ntkChange: Float32Array;
+  /** Per run, per layer (hidden 1…L, readout): ‖W_t − W_0‖_F/‖W_0‖_F; empty when not measured. */
+  readonly weightChange: readonly Float32Array[];
+}
+
+/** The kernels of every run at one step (D×D row-major each). */
+export interface NtkKernels {
+  readonly step: number;
+  readonly kernels: readonly Float32Array[];
+  /** Seconds they took to measure. */
+  readonly seconds: number;
+}
+
+/**
+ * The NTK of this configuration: the kernels at step 0 and at the newest snapshot (only those two
+ * are kept: each is D² floats a run), the infinite-width kernel, and every snapshot's change.
+ */
+export interface NtkView {
+  /** The output unit the kernels are of. */
+  readonly unit: number;
+  /** Class of each probe input, in the kernels' order (sorted by class); −1 for regression. */
+  readonly labels: Int32Array;
+  readonly analytic: Float64Array | null;
+  readonly initial: NtkKernels;
+  readonly latest: NtkKernels;
+  /** Oldest first, step 0 included. */
+  readonly changes: readonly NtkChange[];
 }
 
 export interface BackendStatus {
@@ -88,6 +122,10 @@ export interface TrainingView {
   readonly weights: readonly WeightSnapshot[];
   /** Why no spectra are taken for this configuration (too costly on this backend), if so. */
   readonly spectrumSkipped: string | null;
+  /** The NTK snapshots; null until the step-0 one arrives. */
+  readonly ntk: NtkView | null;
+  /** The parts of the NTK snapshots not taken for this configuration, and why. */
+  readonly ntkSkipped: Readonly<Partial<Record<NtkPart, string>>>;
   /** Bumped whenever a trace grows, so panels redraw without copying the series. */
   readonly revision: number;
   /** A configuration the engine refused, or a worker that failed for good (then `fatal`). */
@@ -108,6 +146,8 @@ export const useTraining = create<TrainingView>()(() => ({
   signals: [],
   weights: [],
   spectrumSkipped: null,
+  ntk: null,
+  ntkSkipped: {},
   revision: 0,
   error: null,
   notice: null,
@@ -214,6 +254,12 @@ export function applyTrainingEvent(event: TrainingEvent): void {
     case 'spectrum-skipped':
       useTraining.setState({ spectrumSkipped: event.reason });
       return;
+    case 'ntk':
+      useTraining.setState({ ntk: foldNtk(view.ntk, event) });
+      return;
+    case 'ntk-skipped':
+      useTraining.setState({ ntkSkipped: { ...view.ntkSkipped, [event.part]: event.reason } });
+      return;
     case 'state':
       useTraining.setState({ state: event.state, stepsDone: event.stepsDone });
       return;
@@ -242,6 +288,31 @@ export function applyTrainingEvent(event: TrainingEvent): void {
   }
 }
 
+/** The NTK view after one more snapshot; the first must be step 0's (it carries the analytic kernel). */
+function foldNtk(ntk: NtkView | null, event: Extract<TrainingEvent, { type: 'ntk' }>): NtkView {
+  const kernels = { step: event.step, kernels: event.kernels, seconds: event.seconds };
+  const change = { step: event.step, ntkChange: event.ntkChange, weightChange: event.weightChange };
+  if (!ntk)
+    return {
+      unit: event.unit,
+      labels: event.labels,
+      analytic: event.analytic,
+      initial: kernels,
+      latest: kernels,
+      changes: [change],
+    };
+  return { ...ntk, latest: kernels, changes: thinned([...ntk.changes, change]) };
+}
+
+/** NTK snapshots come about once a second: a long run keeps at most this many change points… */
+const MAX_NTK_CHANGES = 400;
+
+/** …dropping every other one but the first and the newest when there are more. */
+function thinned(changes: NtkChange[]): NtkChange[] {
+  if (changes.length <= MAX_NTK_CHANGES) return changes;
+  return changes.filter((_, i) => i === 0 || i === changes.length - 1 || i % 2 === 0);
+}
+
 /** Starts a new generation: the traces of the old configuration are dropped at once. */
 export function beginGeneration(): number {
   const generation = useTraining.getState().generation + 1;
@@ -255,6 +326,8 @@ export function beginGeneration(): number {
     signals: [],
     weights: [],
     spectrumSkipped: null,
+    ntk: null,
+    ntkSkipped: {},
     info: null,
     revision: s.revision + 1,
     error: null,

@@ -1,4 +1,5 @@
 import { LossPanel } from '../panels/loss/LossPanel.tsx';
+import { NtkPanel } from '../panels/ntk/NtkPanel.tsx';
 import { SignalPanel } from '../panels/signal/SignalPanel.tsx';
 import { SpectrumPanel } from '../panels/spectrum/SpectrumPanel.tsx';
 import { WeightsPanel } from '../panels/weights/WeightsPanel.tsx';
@@ -25,6 +26,7 @@ export function App() {
         <SignalPanel />
         <WeightsPanel />
         <TheoryReadout />
+        <NtkPanel />
       </main>
     </div>
   );

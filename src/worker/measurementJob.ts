@@ -5,6 +5,7 @@ import {
   type JacobianProbe,
   type NetworkMeasurements,
 } from '../engine/index.ts';
+import type { NtkSlice, NtkSnapshots } from './ntkSnapshots.ts';
 import { MAX_WEIGHT_SPECTRUM_WIDTH, type TrainingEvent } from './trainingProtocol.ts';
 
 export type Post = (event: TrainingEvent, transfer?: Transferable[]) => void;
@@ -26,6 +27,8 @@ export interface JobPlan {
   /** Take no Jacobian spectrum: predicted too slow (the page is told once, at step 0). */
   readonly skipSpectrum: boolean;
   readonly probe: JacobianProbe;
+  /** The configuration's NTK snapshots, with a snapshot or alone; null for none (or skipped). */
+  readonly ntk?: NtkSnapshots | null;
 }
 
 /**
@@ -35,9 +38,12 @@ export interface JobPlan {
  */
 export class MeasurementJob {
   private readonly slices: (() => Promise<void>)[] = [];
-  /** Seconds the snapshot part took (the evaluation is accounted apart). */
+  /** Seconds the snapshot part took (the evaluation and the NTK are accounted apart). */
   snapshotSeconds = 0;
+  /** Seconds the NTK took, one-off work (the analytic kernel) left out. */
+  ntkSeconds = 0;
   readonly includesSnapshot: boolean;
+  readonly includesNtk: boolean;
 
   constructor(
     private readonly frozen: NetworkMeasurements,
@@ -62,7 +68,14 @@ export class MeasurementJob {
         );
       });
     }
-    if (!plan.snapshot) return;
+    // Taken with a snapshot, or on its own between snapshots (the NTK is cheap and its change is
+    // the curve to watch); none where this step already has one.
+    const ntk = plan.ntk?.slices(frozen) ?? [];
+    this.includesNtk = ntk.length > 0;
+    if (!plan.snapshot) {
+      this.timedNtk(ntk);
+      return;
+    }
     let forward: Float32Array[] = [];
     this.timed(async () => {
       forward = await frozen.signal();
@@ -81,6 +94,8 @@ export class MeasurementJob {
         );
       }),
     );
+    // The NTK (a forward and backward pass over 32 inputs) before the costly spectra.
+    this.timedNtk(ntk);
     if (config.N <= MAX_WEIGHT_SPECTRUM_WIDTH) {
       this.timed(async () => {
         const layers = sampledLayers(config.L, WEIGHT_LAYERS);
@@ -124,6 +139,16 @@ export class MeasurementJob {
   dispose(): void {
     this.slices.length = 0;
     this.frozen.dispose();
+  }
+
+  private timedNtk(slices: readonly NtkSlice[]): void {
+    for (const { run, oneOff } of slices) {
+      this.slices.push(async () => {
+        const started = performance.now();
+        await run();
+        if (!oneOff) this.ntkSeconds += (performance.now() - started) / 1000;
+      });
+    }
   }
 
   private timed(slice: () => Promise<void>): void {

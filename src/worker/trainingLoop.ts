@@ -1,7 +1,15 @@
 import type { LabConfig } from '../config/index.ts';
-import { predict, refuse, type BackendFacts, type Budget, type MeasuredStep } from '../engine/budget.ts';
+import {
+  formatBytes,
+  predict,
+  refuse,
+  type BackendFacts,
+  type Budget,
+  type MeasuredStep,
+} from '../engine/budget.ts';
 import { EVAL_CHUNK, type Experiment, type JacobianProbe } from '../engine/index.ts';
 import { MeasurementJob, type Post } from './measurementJob.ts';
+import { NtkSnapshots, predictNtkSeconds } from './ntkSnapshots.ts';
 import type { TrainingState } from './trainingProtocol.ts';
 
 export type { Post };
@@ -20,6 +28,12 @@ const MAX_EVALUATION_EXAMPLES = 1000;
  */
 const SNAPSHOT_TIME_SHARE = 0.12;
 const MIN_SNAPSHOT_INTERVAL_MS = 1000;
+/**
+ * Between snapshots the NTK is taken on its own within this share (about a training step on 32
+ * inputs each), at most once a second: its change since step 0 is the curve the NTK panel grows.
+ */
+const NTK_TIME_SHARE = 0.05;
+const MIN_NTK_INTERVAL_MS = 1000;
 /** Measurements in all (evaluation and snapshots) are put off while they exceed this share. */
 const MEASUREMENT_TIME_SHARE = 0.35;
 /**
@@ -64,6 +78,8 @@ export interface TrainingLoopOptions {
    * and the page is told why.
    */
   readonly predictSpectrumSeconds?: (config: LabConfig) => number;
+  /** Predicted cost of one NTK snapshot (default: ntkSnapshots.ts's), held to the same limit. */
+  readonly predictNtkSeconds?: (config: LabConfig) => number;
 }
 
 /** Thrown into a build that a newer configuration superseded. */
@@ -122,11 +138,17 @@ export class TrainingLoop {
   private lastFlush = 0;
   private flushedOnce = false;
   private jobs: MeasurementJob[] = [];
+  /** The NTK snapshots of this configuration (step-0 kernels and networks); null when skipped. */
+  private ntk: NtkSnapshots | null = null;
   /** Seconds spent in training steps, in measurements (all), and in snapshots, for their time shares. */
   private trainingSeconds = 0;
   private measurementSeconds = 0;
   private snapshotSeconds = 0;
   private lastSnapshotCost = 0;
+  /** The same for the NTK, whether taken with a snapshot or alone. */
+  private ntkSeconds = 0;
+  private lastNtkCost = 0;
+  private lastNtkAt = -Infinity;
   private probe: JacobianProbe = 'fixed-point';
   /** Step of the newest snapshot, so that pausing or finishing adds one only where it is new. */
   private lastSnapshotStep = -1;
@@ -181,6 +203,7 @@ export class TrainingLoop {
       this.experiment = experiment;
       this.config = config;
       this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
+      this.ntk = this.planNtk(experiment, config, generation);
       // The networks at initialization, measured from a copy while the first steps already train.
       this.schedule(true, true);
       this.setState('ready');
@@ -334,7 +357,14 @@ export class TrainingLoop {
       !this.jobs.some((job) => job.includesSnapshot) &&
       performance.now() - this.lastSnapshotAt >= MIN_SNAPSHOT_INTERVAL_MS &&
       this.snapshotSeconds + this.lastSnapshotCost <= SNAPSHOT_TIME_SHARE * this.trainingSeconds;
-    if (evaluationDue || snapshotDue) this.schedule(evaluationDue, snapshotDue);
+    const ntkDue =
+      this.running &&
+      !snapshotDue &&
+      this.ntk !== null &&
+      !this.jobs.some((job) => job.includesNtk) &&
+      performance.now() - this.lastNtkAt >= MIN_NTK_INTERVAL_MS &&
+      this.ntkSeconds + this.lastNtkCost <= NTK_TIME_SHARE * this.trainingSeconds;
+    if (evaluationDue || snapshotDue || ntkDue) this.schedule(evaluationDue, snapshotDue, ntkDue);
     if (this.pauseToAnnounce) this.announcePause();
   }
 
@@ -349,16 +379,17 @@ export class TrainingLoop {
   }
 
   /**
-   * Copies the parameters aside for an evaluation and/or a snapshot at this step. Where the copy
+   * Copies the parameters aside for an evaluation and/or a snapshot (or the NTK alone) at this step. Where the copy
    * would be too large, the measurements are taken now, before training goes on.
    */
-  private schedule(evaluation: boolean, snapshot: boolean): void {
+  private schedule(evaluation: boolean, snapshot: boolean, ntkAlone = false): void {
     const experiment = this.experiment!;
     const config = this.config!;
     if (snapshot) {
       this.lastSnapshotStep = experiment.stepsDone;
       this.lastSnapshotAt = performance.now();
     }
+    if (snapshot || ntkAlone) this.lastNtkAt = performance.now();
     // Slices are sized by the time model, calibrated by the steps timed so far.
     const prediction = predict(config, this.facts());
     const predicted = this.options.predictSpectrumSeconds?.(config) ?? prediction.spectrumSeconds;
@@ -377,8 +408,50 @@ export class TrainingLoop {
       snapshot,
       skipSpectrum,
       probe: this.probe,
+      ntk: snapshot || ntkAlone ? this.ntk : null,
     });
-    this.jobs.push(job);
+    // An NTK alone goes before the evaluations already queued (they only fill in the past of the
+    // loss curves, and can fall behind): its change since step 0 is the curve to watch live. It
+    // cannot overtake another NTK, so the kernels still arrive in step order.
+    if (ntkAlone && !evaluation && !snapshot) this.jobs.splice(Math.min(1, this.jobs.length), 0, job);
+    else this.jobs.push(job);
+  }
+
+  /**
+   * The NTK snapshots of a new configuration, or null (the page told why) when one is predicted
+   * to take longer than a spectrum may. The step-0 networks are kept for the weight change only
+   * where that fits: they hold one set of parameters, and on the per-run backends the stacked
+   * copy measurements make of it a second; above the size measurements may keep aside while
+   * training goes on, or above the memory budget, the weight change is left out, and said so.
+   */
+  private planNtk(experiment: Experiment, config: LabConfig, generation: number): NtkSnapshots | null {
+    const limit = this.options.budget?.stepSeconds ?? MAX_SPECTRUM_SECONDS;
+    const predicted = this.options.predictNtkSeconds?.(config) ?? predictNtkSeconds(config, this.facts());
+    if (predicted > limit) {
+      this.post({
+        type: 'ntk-skipped',
+        generation,
+        part: 'kernel',
+        reason: `one NTK snapshot would take ≈ ${Math.round(predicted)} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
+      });
+      return null;
+    }
+    const keptBytes = 2 * this.copyBytes();
+    const memory = this.options.budget?.memoryBytes ?? Infinity;
+    const total = predict(config, this.facts()).memoryBytes + keptBytes;
+    const overMemory = total > memory;
+    const keep = keptBytes <= MAX_DEFERRED_COPY_BYTES && !overMemory;
+    if (!keep) {
+      this.post({
+        type: 'ntk-skipped',
+        generation,
+        part: 'weight-change',
+        reason: overMemory
+          ? `keeping the step-0 weights would bring memory to ≈ ${formatBytes(total)} (budget ${formatBytes(memory)})`
+          : `keeping the step-0 weights would hold ≈ ${formatBytes(keptBytes)} more (limit ${formatBytes(MAX_DEFERRED_COPY_BYTES)})`,
+      });
+    }
+    return new NtkSnapshots(config, generation, this.post, keep ? experiment.freeze() : null);
   }
 
   private measurementsAffordable(): boolean {
@@ -398,11 +471,16 @@ export class TrainingLoop {
     const job = this.jobs[0];
     if (!job) return;
     const before = job.snapshotSeconds;
+    const ntkBefore = job.ntkSeconds;
     this.measurementSeconds += await job.runSlice();
     this.snapshotSeconds += job.snapshotSeconds - before;
+    // The step-0 NTK is taken whatever it costs, and its first calls are the slowest (kernels
+    // compiled, the stacked copy made): it would hold the next ones back for many seconds.
+    if (job.step > 0) this.ntkSeconds += job.ntkSeconds - ntkBefore;
     if (job.done) {
       this.jobs.shift();
       if (job.includesSnapshot) this.lastSnapshotCost = job.snapshotSeconds;
+      if (job.includesNtk && job.step > 0) this.lastNtkCost = job.ntkSeconds;
     }
   }
 
@@ -426,6 +504,8 @@ export class TrainingLoop {
   private disposeRuns(): void {
     for (const job of this.jobs) job.dispose();
     this.jobs = [];
+    this.ntk?.dispose();
+    this.ntk = null;
     this.experiment?.dispose();
     this.experiment = null;
     this.pendingSteps = [];
@@ -435,6 +515,9 @@ export class TrainingLoop {
     this.measurementSeconds = 0;
     this.snapshotSeconds = 0;
     this.lastSnapshotCost = 0;
+    this.ntkSeconds = 0;
+    this.lastNtkCost = 0;
+    this.lastNtkAt = -Infinity;
     this.lastSnapshotStep = -1;
     this.lastSnapshotAt = -Infinity;
     this.spectrumSkipNoted = false;

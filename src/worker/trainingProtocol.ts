@@ -61,6 +61,9 @@ export function isDeviceLossMessage(message: string): boolean {
 /** Weight spectra (an O(N³) SVD per sampled layer on the host) are taken only up to this width. */
 export const MAX_WEIGHT_SPECTRUM_WIDTH = 512;
 
+/** The parts of the NTK snapshots, each of which may be skipped on its own. */
+export type NtkPart = 'kernel' | 'analytic' | 'weight-change';
+
 export type TrainingState = 'building' | 'ready' | 'running' | 'paused' | 'done';
 
 /** Requests to the training worker. `generation` numbers each configuration; events carry it back. */
@@ -174,6 +177,36 @@ export type TrainingEvent =
       readonly seconds: number;
     }
   | { readonly type: 'spectrum-skipped'; readonly generation: number; readonly reason: string }
+  /**
+   * The empirical NTK of one output unit of every run on the same D held-out probe inputs (sorted
+   * by class), with how far it and the weights moved since step 0 (see ntkSnapshots.ts).
+   */
+  | {
+      readonly type: 'ntk';
+      readonly generation: number;
+      readonly step: number;
+      /** The output unit whose kernel this is (for MNIST, the logit of that digit). */
+      readonly unit: number;
+      /** Class of each of the D probe inputs, in the kernels' order; −1 for regression. */
+      readonly labels: Int32Array;
+      /** Infinite-width kernel (D×D, row-major) of the same unit: with the step-0 event only. */
+      readonly analytic: Float64Array | null;
+      /** Per run, D×D row-major. */
+      readonly kernels: readonly Float32Array[];
+      /** Per run, ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F (0 at step 0). */
+      readonly ntkChange: Float32Array;
+      /** Per run, per layer (hidden layers 1…L, then the readout): ‖W_t − W_0‖_F/‖W_0‖_F; empty when not kept. */
+      readonly weightChange: readonly Float32Array[];
+      /** Seconds the kernels and the weight change took (the analytic kernel not included). */
+      readonly seconds: number;
+    }
+  /** A part of the NTK snapshots not taken for this configuration, and why (told once). */
+  | {
+      readonly type: 'ntk-skipped';
+      readonly generation: number;
+      readonly part: NtkPart;
+      readonly reason: string;
+    }
   | {
       readonly type: 'weights';
       readonly generation: number;

@@ -3,6 +3,8 @@ import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
 const MARGIN = { top: 8, right: 10, bottom: 36, left: 54 } as const;
+/** With a y-axis title, the left margin makes room for it beside the tick labels. */
+const Y_TITLE_MARGIN = 16;
 const HEIGHT = 205;
 
 type Scale = ScaleContinuousNumeric<number, number>;
@@ -10,6 +12,10 @@ type Scale = ScaleContinuousNumeric<number, number>;
 export interface ChartScales {
   readonly x: Scale;
   readonly y: Scale;
+  /** d3 tick format of the x axis; 'd' (whole numbers) unless given, e.g. '.0e' on a log η axis. */
+  readonly xFormat?: string;
+  /** Ticks at these x values with these labels (a sweep's grid), instead of d3's choice. */
+  readonly xTicks?: { readonly values: readonly number[]; readonly format: (value: number) => string };
   /** d3 tick format of the y axis (e.g. '.0e' on log axes). */
   readonly yFormat?: string;
 }
@@ -17,24 +23,46 @@ export interface ChartScales {
 interface SmallChartProps {
   readonly title: string;
   readonly xLabel: string;
+  /** Written along the y axis; without it the caption says what is drawn. */
+  readonly yLabel?: string;
   readonly testId: string;
+  /** Pixel height of the whole chart (axes included); the small panels' 205 unless given. */
+  readonly height?: number;
+  /** Space kept above the plot area (for marks drawn above the data, e.g. "not reached"). */
+  readonly topMargin?: number;
   /** Scales for the plot area's size (a useCallback, so that they are rebuilt only when the data change). */
   readonly scales: (innerWidth: number, innerHeight: number) => ChartScales;
   readonly children: (scales: ChartScales, size: { innerWidth: number; innerHeight: number }) => ReactNode;
 }
 
 /** The frame the small panels share: a chart that fills its column, axes declared once, a caption. */
-export function SmallChart({ title, xLabel, testId, scales, children }: SmallChartProps) {
+export function SmallChart({
+  title,
+  xLabel,
+  yLabel,
+  testId,
+  height = HEIGHT,
+  topMargin = MARGIN.top,
+  scales,
+  children,
+}: SmallChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(containerRef, 280);
   const xAxisRef = useRef<SVGGElement>(null);
   const yAxisRef = useRef<SVGGElement>(null);
-  const innerWidth = width - MARGIN.left - MARGIN.right;
-  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const left = MARGIN.left + (yLabel ? Y_TITLE_MARGIN : 0);
+  const innerWidth = width - left - MARGIN.right;
+  const innerHeight = height - topMargin - MARGIN.bottom;
   const chart = useMemo(() => scales(innerWidth, innerHeight), [scales, innerWidth, innerHeight]);
 
   useEffect(() => {
-    if (xAxisRef.current) select(xAxisRef.current).call(axisBottom(chart.x).ticks(5, 'd'));
+    if (xAxisRef.current) {
+      const axis = axisBottom(chart.x);
+      const ticks = chart.xTicks;
+      if (ticks) axis.tickValues([...ticks.values]).tickFormat((value) => ticks.format(Number(value)));
+      else axis.ticks(5, chart.xFormat ?? 'd');
+      select(xAxisRef.current).call(axis);
+    }
     if (yAxisRef.current) select(yAxisRef.current).call(axisLeft(chart.y).ticks(4, chart.yFormat));
   }, [chart]);
 
@@ -42,18 +70,27 @@ export function SmallChart({ title, xLabel, testId, scales, children }: SmallCha
     <div ref={containerRef} className="small-chart">
       <svg
         width={width}
-        height={HEIGHT}
+        height={height}
         role="img"
         aria-label={`${title}, against ${xLabel}`}
         data-testid={testId}
       >
-        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+        <g transform={`translate(${left},${topMargin})`}>
           {children(chart, { innerWidth, innerHeight })}
           <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
           <g ref={yAxisRef} />
           <text className="axis-title" x={innerWidth / 2} y={innerHeight + 31} textAnchor="middle">
             {xLabel}
           </text>
+          {yLabel && (
+            <text
+              className="axis-title"
+              transform={`translate(${-left + 12},${innerHeight / 2}) rotate(-90)`}
+              textAnchor="middle"
+            >
+              {yLabel}
+            </text>
+          )}
         </g>
       </svg>
       <p className="small-chart-title">{title}</p>

@@ -64,7 +64,7 @@ export async function runSweep(
   const facts = options.backendFacts ?? { backend: backendKind(tf.getBackend()) };
   const plan = planSweep(definition, { ...(options.budget ? { budget: options.budget } : {}), facts });
   const results: (RunResult | null)[] = plan.points.map(() => null);
-  const progress = new ProgressClock(plan, started, options.onProgress);
+  const progress = new ProgressClock(plan, started, definition.measure === 'tau', options.onProgress);
   const datasets = new DatasetCache(options);
   let complete = true;
   try {
@@ -252,6 +252,8 @@ class DatasetCache {
   }
 }
 
+const ESTIMATE_AFTER_SECONDS = 2;
+
 /**
  * Work done and to do, in predicted seconds (budget.ts: building, and steps × seconds per step of
  * each group), so that a deep group weighs what it costs; the remaining time scales the
@@ -272,6 +274,7 @@ class ProgressClock {
   constructor(
     private readonly plan: SweepPlan,
     private readonly started: number,
+    private readonly mayStopEarly: boolean,
     private readonly report?: (progress: SweepProgress) => void,
   ) {
     this.groupWork = plan.groups.map((group) => group.buildSeconds + group.config.steps * group.stepSeconds);
@@ -320,8 +323,10 @@ class ProgressClock {
     this.lastReport = now;
     const workDone = this.workBefore + this.current;
     const elapsedSeconds = (now - this.started) / 1000;
+    // The first seconds (worker start, the first step compiling its kernels) say little about
+    // the rate: no estimate before ESTIMATE_AFTER_SECONDS and 2% of the work.
     const remainingSeconds =
-      workDone > 0 && elapsedSeconds > 0.2
+      elapsedSeconds >= ESTIMATE_AFTER_SECONDS && workDone >= 0.02 * this.workTotal
         ? (elapsedSeconds * Math.max(0, this.workTotal - workDone)) / workDone
         : null;
     this.report({
@@ -334,6 +339,7 @@ class ProgressClock {
       phase: this.phase,
       elapsedSeconds,
       remainingSeconds,
+      mayStopEarly: this.mayStopEarly,
     });
   }
 }

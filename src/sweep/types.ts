@@ -89,6 +89,11 @@ export interface SweepProgress {
   readonly elapsedSeconds: number;
   /** Extrapolated from the work done so far; null until there is something to extrapolate from. */
   readonly remainingSeconds: number | null;
+  /**
+   * Whether groups may stop before their last step (measure=tau stops a group once every run has
+   * reached τ or diverged): remainingSeconds is then an upper bound.
+   */
+  readonly mayStopEarly: boolean;
 }
 
 /** The file a sweep is saved as, by the page and by `npm run sweep` alike. */

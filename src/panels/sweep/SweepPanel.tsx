@@ -126,7 +126,7 @@ function SweepStatus({ view }: { readonly view: SweepView }) {
                 {progress.phase === 'building' ? ' (drawing weights)' : ''} ·{' '}
                 {progress.remainingSeconds === null
                   ? 'estimating the time left…'
-                  : `about ${formatDuration(progress.remainingSeconds)} left`}
+                  : `${progress.mayStopEarly ? 'at most about' : 'about'} ${formatDuration(progress.remainingSeconds)} left`}
               </>
             )}
             {view.backend && <span className="sweep-backend"> on {view.backend.active}</span>}

@@ -94,28 +94,31 @@ export async function benchSweepThroughput(options: SweepBenchOptions = {}): Pro
   return rows;
 }
 
-/** A text table: one line per size, both modes and the speed-up of stacking. */
+/** A Markdown table: one line per backend and size, both modes and the speed-up of stacking. */
 export function formatSweepBenchTable(rows: readonly SweepBenchRow[]): string {
   const lines = [
-    'backend  formulation  L × N       runs  stacked run·steps/s  separate run·steps/s  speed-up',
+    '| backend | formulation | L × N | runs | stacked run·steps/s | separate run·steps/s | speed-up |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     if (row.mode !== 'stacked') continue;
     const separate = rows.find(
-      (other) => other.mode === 'separate' && other.depth === row.depth && other.width === row.width,
+      (other) =>
+        other.mode === 'separate' &&
+        other.backend === row.backend &&
+        other.depth === row.depth &&
+        other.width === row.width,
     );
-    const size = `${row.depth} × ${row.width}`;
-    lines.push(
-      [
-        row.backend.padEnd(8),
-        row.formulation.padEnd(11),
-        size.padEnd(10),
-        String(row.runs).padStart(5),
-        row.runStepsPerSecond.toFixed(1).padStart(20),
-        (separate ? separate.runStepsPerSecond.toFixed(1) : '–').padStart(21),
-        (separate ? `${(row.runStepsPerSecond / separate.runStepsPerSecond).toFixed(2)}×` : '–').padStart(9),
-      ].join(' '),
-    );
+    const cells = [
+      row.backend,
+      row.formulation,
+      `${row.depth} × ${row.width}`,
+      String(row.runs),
+      row.runStepsPerSecond.toFixed(1),
+      separate ? separate.runStepsPerSecond.toFixed(1) : '–',
+      separate ? `${(row.runStepsPerSecond / separate.runStepsPerSecond).toFixed(2)}×` : '–',
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }

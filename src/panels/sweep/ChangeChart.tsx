@@ -4,7 +4,7 @@ import type { SweepPoint } from '../../sweep/types.ts';
 import { formatQuantity } from '../../ui/format.ts';
 import { SmallChart } from '../SmallChart.tsx';
 import { sampledLayers, valueLines, type ValueLine } from './aggregate.ts';
-import type { DrawnAxis, SweepDrawing } from './drawing.ts';
+import type { DrawnAxis, SweepChartProps } from './drawing.ts';
 import { INIT_COLOUR, INIT_DASH, INIT_NAME, markerFill, markerPath, sequenceColour } from './lineStyle.ts';
 import { symbolOf } from './describe.ts';
 import { fitPowerLaw } from './powerLaw.ts';
@@ -30,13 +30,7 @@ interface ChangeSeries extends ValueLine {
  * a middle and the last layer's weights between initialization and the last step, against width,
  * for both inits, with their fitted slopes and 1/n, 1/√n guides.
  */
-export function ChangeChart({
-  drawing,
-  compact = false,
-}: {
-  readonly drawing: SweepDrawing;
-  readonly compact?: boolean;
-}) {
+export function ChangeChart({ drawing, compact = false }: SweepChartProps) {
   const height = compact ? COMPACT_HEIGHT : HEIGHT;
   const xAxis = drawing.axes[0]!;
   const { ntk, weights } = useMemo(() => changeSeries(drawing.points, xAxis), [drawing.points, xAxis]);

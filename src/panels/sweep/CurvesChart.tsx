@@ -5,7 +5,7 @@ import { formatQuantity } from '../../ui/format.ts';
 import { SmallChart } from '../SmallChart.tsx';
 import { INIT_ORDER, curveGroups, spreadOf, type CurveGroup } from './aggregate.ts';
 import { symbolOf } from './describe.ts';
-import type { SweepDrawing } from './drawing.ts';
+import type { SweepChartProps, SweepDrawing } from './drawing.ts';
 import { INIT_COLOUR, INIT_DASH, INIT_NAME, sequenceColour } from './lineStyle.ts';
 import { quantityAxis } from './scales.ts';
 import { SweepLegend, type LegendEntry } from './SweepLegend.tsx';
@@ -26,13 +26,7 @@ interface DrawnCurve {
  * the NTK change each init's networks went through printed beside them (Huang et al. Fig. 2: in
  * the lazy regime the two inits' curves coincide and their kernels barely move).
  */
-export function CurvesChart({
-  drawing,
-  compact = false,
-}: {
-  readonly drawing: SweepDrawing;
-  readonly compact?: boolean;
-}) {
+export function CurvesChart({ drawing, compact = false }: SweepChartProps) {
   const height = compact ? COMPACT_HEIGHT : HEIGHT;
   const drawn = useMemo(
     () =>

@@ -5,7 +5,7 @@ import { SmallChart } from '../SmallChart.tsx';
 import { INIT_ORDER, tauLines, tauLinesBestOver, type TauCell, type TauLine } from './aggregate.ts';
 import type { SweepValue } from '../../sweep/types.ts';
 import { symbolOf } from './describe.ts';
-import type { DrawnAxis, SweepDrawing } from './drawing.ts';
+import type { DrawnAxis, SweepChartProps, SweepDrawing } from './drawing.ts';
 import { INIT_COLOUR, INIT_DASH, INIT_NAME, markerFill, markerPath, sequenceColour } from './lineStyle.ts';
 import { axisPosition, quantityAxis, sweepXAxis } from './scales.ts';
 import { SweepLegend, type LegendEntry } from './SweepLegend.tsx';
@@ -29,13 +29,7 @@ interface DrawnLine extends TauLine {
  * reached it with their min–max band; above the plot, ✕ where seeds diverged and ○ where they
  * trained to the end without reaching it.
  */
-export function TauChart({
-  drawing,
-  compact = false,
-}: {
-  readonly drawing: SweepDrawing;
-  readonly compact?: boolean;
-}) {
+export function TauChart({ drawing, compact = false }: SweepChartProps) {
   const height = compact ? COMPACT_HEIGHT : HEIGHT;
   const xAxis = drawing.axes[0]!;
   const bestAxis = drawing.bestOver === null ? null : (drawing.axes[1] ?? null);

@@ -108,3 +108,9 @@ export function drawingOfFile(file: SweepResultFile): SweepDrawing {
     curves: file.curves,
   };
 }
+
+/** What every sweep chart is drawn from: a drawing, full size or compact (the Experiments view). */
+export interface SweepChartProps {
+  readonly drawing: SweepDrawing;
+  readonly compact?: boolean;
+}

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { useLab } from '../../state/store.ts';
 import { useTraining, type NtkView } from '../../state/training.ts';
 import { formatQuantity } from '../../ui/format.ts';
@@ -25,7 +25,9 @@ type Shown = 'initial' | 'latest';
  * move while training: in the lazy regime they barely do, and both inits agree with theory.
  */
 export function NtkPanel() {
-  const ntk = useTraining((s) => s.ntk);
+  // Deferred: the first kernels put a thousand scatter markers and three heatmaps on the page at
+  // once; rendered as a transition, React slices that work instead of holding the thread 50+ ms.
+  const ntk = useDeferredValue(useTraining((s) => s.ntk));
   const skipped = useTraining((s) => s.ntkSkipped);
   const runs = useTraining((s) => s.runs);
   const { param, N, L, data, steps } = useLab((s) => s.config);

@@ -194,3 +194,28 @@ test('a sweep link that cannot run says why', async ({ page }) => {
   await page.goto(`/?${BASE}&L=3&over=lr=0.01,0.1&exp=no-such-thing`);
   await expect(page.getByTestId('sweep-error')).toContainText('exp=no-such-thing is not a named experiment');
 });
+
+test('a sweep set up in the form runs over the Lab’s configuration, and a bad grid says why', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = watchConsole(page);
+  await page.goto(`/?${BASE}&L=3&seeds=1&steps=100&thr=0.5`);
+  await page.getByTestId('view-tab-sweep').click();
+  const form = page.getByTestId('sweep-form');
+  await expect(form).toHaveAttribute('open', '');
+  // The first axis is η, suggested around the Lab's value; the summary is the Lab's networks.
+  await expect(form.getByTestId('sweep-form-summary')).toContainText('L = 3, N = 16');
+  const values = form.getByRole('textbox', { name: /values of η/ });
+  await values.fill('0..1:3:log');
+  await expect(form.getByTestId('sweep-form-error')).toContainText('lr=0 is outside');
+  await expect(form.getByRole('button', { name: /^Run/ })).toBeDisabled();
+  await values.fill('0.01,0.1');
+  await expect(form.getByRole('button', { name: 'Run 4 runs' })).toBeEnabled();
+  await form.getByRole('button', { name: 'Run 4 runs' }).click();
+  await expect(page).toHaveURL(/over=lr=0\.01,0\.1/);
+  await expect(page).toHaveURL(/&L=3&/);
+  await expect(status(page)).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  expect(await drawnCells(page)).toBe(4);
+  expect(problems).toEqual([]);
+});

@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { DEFAULT_BUDGET } from '../engine/budget.ts';
 import { EXPERIMENTS, type NamedExperiment } from '../experiments/registry.ts';
 import { describeSweep, formatDuration } from '../panels/sweep/describe.ts';
 import { drawingOfFile } from '../panels/sweep/drawing.ts';
@@ -8,7 +7,7 @@ import { useSweep } from '../state/sweep.ts';
 import { showKeptResult } from '../state/sweepClient.ts';
 import { loadResult } from '../state/sweepResults.ts';
 import { parseSweepQuery, sweepQuery } from '../sweep/definition.ts';
-import { planSweep } from '../sweep/plan.ts';
+import { predictedSweepSeconds } from '../panels/sweep/prediction.ts';
 import type { SweepDefinition, SweepResultFile } from '../sweep/types.ts';
 import { SWEEP_VIEW_QUERY, followLink, navigate } from './route.ts';
 import './experiments.css';
@@ -82,14 +81,7 @@ function ExperimentCard({ named, revision }: { readonly named: NamedExperiment; 
 
 /** The budget's prediction of the time it takes (on WebAssembly): an upper bound for τ sweeps. */
 function Predicted({ definition }: { readonly definition: SweepDefinition }) {
-  const seconds = useMemo(() => {
-    try {
-      const plan = planSweep(definition, { budget: DEFAULT_BUDGET });
-      return plan.groups.reduce((sum, g) => sum + g.buildSeconds + g.config.steps * g.stepSeconds, 0);
-    } catch {
-      return null;
-    }
-  }, [definition]);
+  const seconds = useMemo(() => predictedSweepSeconds(definition), [definition]);
   if (seconds === null) return null;
   return (
     <span className="experiment-predicted">

@@ -1,3 +1,4 @@
+import { SweepForm } from '../panels/sweep/SweepForm.tsx';
 import { SweepPanel } from '../panels/sweep/SweepPanel.tsx';
 import { App } from './App.tsx';
 import { ExperimentsView } from './ExperimentsView.tsx';
@@ -12,7 +13,16 @@ export function Root() {
   return (
     <div className="app">
       <Toolbar />
-      <main className="page-view">{view === 'sweep' ? <SweepPanel /> : <ExperimentsView />}</main>
+      <main className="page-view">
+        {view === 'sweep' ? (
+          <>
+            <SweepForm />
+            <SweepPanel />
+          </>
+        ) : (
+          <ExperimentsView />
+        )}
+      </main>
     </div>
   );
 }

@@ -73,7 +73,7 @@ export function SweepPanel() {
           {active
             ? 'Points appear here as each group of runs finishes.'
             : view.phase === 'idle'
-              ? 'No sweep yet: run one from the Experiments view, open a saved result, or follow a sweep link.'
+              ? 'No sweep yet: set one up above, run one from the Experiments view, open a saved result, or follow a sweep link.'
               : null}
         </p>
       )}

@@ -53,6 +53,27 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+describe('how often and on how many examples the loop evaluates', () => {
+  it('keeps evaluations within a tenth of the training time for any run length and batch size', () => {
+    for (const bs of [1, 4, 16, 64, 256, 1024])
+      for (const steps of [1, 10, 30, 300, 1000, 100000]) {
+        const every = evaluationInterval({ steps, bs });
+        const examples = evaluationExamples({ steps, bs });
+        // A forward pass over E examples costs about E/(3B) steps; one comes every `every` steps.
+        expect(examples / (3 * bs * every), `bs=${bs} steps=${steps}`).toBeLessThanOrEqual(0.1 + 1e-12);
+        expect(examples).toBeGreaterThanOrEqual(100);
+      }
+  });
+
+  it('leaves the default link as it was: every 20 steps on 250 examples', () => {
+    expect(evaluationInterval(DEFAULT_CONFIG)).toBe(20);
+    expect(evaluationExamples(DEFAULT_CONFIG)).toBe(250);
+    // A short run with the default batch: every 6 steps on 115 examples (one chunk of 250 before).
+    expect(evaluationInterval({ steps: 300, bs: 64 })).toBe(6);
+    expect(evaluationExamples({ steps: 300, bs: 64 })).toBe(115);
+  });
+});
+
 describe('training loop', () => {
   it('builds, trains to the step limit, reports every step once, and evaluates at step 0 and on schedule', async () => {
     const { events, loop, until } = recorder();
@@ -67,8 +88,9 @@ describe('training loop', () => {
     expect(losses).toHaveLength(60);
     expect(losses.every(Number.isFinite)).toBe(true);
     const evaluated = events.flatMap((e) => (e.type === 'evaluation' ? [e.step] : []));
-    const every = evaluationInterval(30);
-    expect(evaluated).toEqual([0, ...Array.from({ length: 30 / every }, (_, i) => (i + 1) * every)]);
+    const every = evaluationInterval(TINY);
+    const due = Array.from({ length: Math.floor(30 / every) }, (_, i) => (i + 1) * every);
+    expect(evaluated).toEqual([0, ...due, ...(due.at(-1) === 30 ? [] : [30])]);
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
   });
 

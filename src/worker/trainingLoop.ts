@@ -21,6 +21,8 @@ const EVALUATIONS_PER_RUN = 50;
 /** Held-out evaluations may cost about this fraction of the training time (see evaluationExamples). */
 const EVALUATION_TIME_SHARE = 0.1;
 const MAX_EVALUATION_EXAMPLES = 1000;
+/** Fewer held-out examples make a test-loss curve too noisy to read. */
+const MIN_EVALUATION_EXAMPLES = 100;
 /**
  * Snapshots (signal, gradient norms, weight and Jacobian spectra) while training may take this
  * fraction of the training time: at the default size one costs about 0.35 s on WASM, so the
@@ -85,20 +87,27 @@ export interface TrainingLoopOptions {
 /** Thrown into a build that a newer configuration superseded. */
 class Superseded extends Error {}
 
-/** Steps between held-out evaluations for a run of `steps` steps. */
-export function evaluationInterval(steps: number): number {
-  return Math.max(1, Math.ceil(steps / EVALUATIONS_PER_RUN));
+/**
+ * Steps between held-out evaluations: about EVALUATIONS_PER_RUN in a run, but never so often that
+ * even MIN_EVALUATION_EXAMPLES would cost more than their share of the training time (a forward
+ * pass over E examples costs about E/(3B) training steps). Short runs with small batches would
+ * otherwise queue evaluations faster than they are taken.
+ */
+export function evaluationInterval(config: Pick<LabConfig, 'steps' | 'bs'>): number {
+  const affordable = Math.ceil(MIN_EVALUATION_EXAMPLES / (EVALUATION_TIME_SHARE * 3 * config.bs));
+  return Math.max(1, Math.ceil(config.steps / EVALUATIONS_PER_RUN), affordable);
 }
 
 /**
- * Held-out examples per evaluation: a forward pass over E examples costs about E/(3B) training
- * steps, so E ≈ 0.1·3B·interval keeps evaluations near a tenth of the training time; whole
- * chunks of EVAL_CHUNK, at least one and at most MAX_EVALUATION_EXAMPLES.
+ * Held-out examples per evaluation: E ≈ 0.1·3B·interval keeps evaluations near a tenth of the
+ * training time; whole chunks of EVAL_CHUNK above one chunk, at least MIN_EVALUATION_EXAMPLES and
+ * at most MAX_EVALUATION_EXAMPLES.
  */
 export function evaluationExamples(config: Pick<LabConfig, 'steps' | 'bs'>): number {
-  const affordable = EVALUATION_TIME_SHARE * 3 * config.bs * evaluationInterval(config.steps);
-  const chunks = Math.floor(affordable / EVAL_CHUNK);
-  return Math.min(MAX_EVALUATION_EXAMPLES, Math.max(1, chunks) * EVAL_CHUNK);
+  const affordable = EVALUATION_TIME_SHARE * 3 * config.bs * evaluationInterval(config);
+  const examples =
+    affordable >= EVAL_CHUNK ? Math.floor(affordable / EVAL_CHUNK) * EVAL_CHUNK : Math.floor(affordable);
+  return Math.min(MAX_EVALUATION_EXAMPLES, Math.max(MIN_EVALUATION_EXAMPLES, examples));
 }
 
 /** Lets queued messages (pause, a new configuration) in between steps, without timer clamping. */
@@ -350,8 +359,7 @@ export class TrainingLoop {
       }
     }
     const config = this.config!;
-    const evaluationDue =
-      result.step % evaluationInterval(config.steps) === 0 || result.step === config.steps;
+    const evaluationDue = result.step % evaluationInterval(config) === 0 || result.step === config.steps;
     const snapshotDue =
       this.running &&
       !this.jobs.some((job) => job.includesSnapshot) &&

@@ -24,13 +24,19 @@ type Shown = 'initial' | 'latest';
  * one (heatmaps on one colour scale, and entry against entry), and how far it and the weights
  * move while training: in the lazy regime they barely do, and both inits agree with theory.
  */
+const TRAINED_INITS = {
+  both: 'Gaussian, orthogonal',
+  gaussian: 'Gaussian',
+  orthogonal: 'orthogonal',
+} as const;
+
 export function NtkPanel() {
   // Deferred: the first kernels put a thousand scatter markers and three heatmaps on the page at
   // once; rendered as a transition, React slices that work instead of holding the thread 50+ ms.
   const ntk = useDeferredValue(useTraining((s) => s.ntk));
   const skipped = useTraining((s) => s.ntkSkipped);
   const runs = useTraining((s) => s.runs);
-  const { param, N, L, data, steps } = useLab((s) => s.config);
+  const { param, N, L, data, steps, init } = useLab((s) => s.config);
   const [shown, setShown] = useState<Shown>('initial');
 
   const unitName = data === 'mnist' ? `the logit of digit ${ntk?.unit ?? 0}` : `output ${ntk?.unit ?? 0}`;
@@ -40,7 +46,7 @@ export function NtkPanel() {
   return (
     <section className="panel ntk-panel" aria-labelledby="ntk-title" data-testid="ntk-panel">
       <header className="panel-head">
-        <h2 id="ntk-title">Neural tangent kernel: Gaussian, orthogonal and infinite width</h2>
+        <h2 id="ntk-title">Neural tangent kernel: {TRAINED_INITS[init]} and infinite width</h2>
         {ntk && (
           <fieldset className="ntk-toggle" aria-label="kernels at">
             {(['initial', 'latest'] as const).map((value) => (

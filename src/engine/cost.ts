@@ -2,6 +2,7 @@ import type { LabConfig } from '../config/schema.ts';
 import { DEFAULT_TEACHER } from './data/teacher.ts';
 // No tfjs here: the page imports this module for its cost readout.
 import { SLOT_COUNT } from './optimizerSlots.ts';
+import { orthogonalityFlops } from './orthogonalityFlops.ts';
 import { planRuns } from './runs.ts';
 
 /** MNIST's 28 × 28 pixels and 10 classes; the teacher's input dimension and single output. */
@@ -15,7 +16,10 @@ export interface RunCost {
   readonly runCount: number;
   /** Weights and biases of one run. */
   readonly parameterCount: number;
-  /** 2 × multiply–adds of the matMuls of one step, all runs (backward ≈ 2 × forward). */
+  /**
+   * 2 × multiply–adds of the matMuls of one step, all runs (backward ≈ 2 × forward), with those of
+   * the `orth` option (orthogonalityFlops: Stiefel's retraction costs more than the step at B < N).
+   */
   readonly flopsPerStep: number;
   /** Parameters, gradients, optimizer state and the activations kept for back-propagation. */
   readonly memoryBytes: number;
@@ -23,23 +27,28 @@ export interface RunCost {
 
 /** What the runs of `config` cost, known before a single weight is drawn. */
 export function estimateCost(
-  config: Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'>,
+  config: Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'> &
+    Partial<Pick<LabConfig, 'orth'>>,
   shape = datasetShape(config.data),
 ): RunCost {
   const runCount = planRuns(config).length;
   const widths = [shape.inputSize, ...Array.from({ length: config.L }, () => config.N), shape.outputSize];
   let weightCount = 0;
   let unitCount = 0;
+  let orthogonality = 0;
   for (let l = 1; l < widths.length; l++) {
     weightCount += widths[l - 1]! * widths[l]!;
     unitCount += widths[l]!;
+    // The hidden layers only: the readout (the last) is not constrained.
+    if (l < widths.length - 1)
+      orthogonality += orthogonalityFlops(config.orth ?? 'none', widths[l - 1]!, widths[l]!);
   }
   const parameterCount = weightCount + unitCount;
   const activationFloats = config.bs * (shape.inputSize + 2 * unitCount);
   return {
     runCount,
     parameterCount,
-    flopsPerStep: 6 * config.bs * weightCount * runCount,
+    flopsPerStep: (6 * config.bs * weightCount + orthogonality) * runCount,
     memoryBytes: 4 * runCount * (parameterCount * (2 + SLOT_COUNT[config.opt]) + activationFloats),
   };
 }

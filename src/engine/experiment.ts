@@ -6,6 +6,7 @@ import { loadMnist, mnistDataset } from './data/mnist.ts';
 import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
 import { initialLayerSteps, type InitialLayer } from './init.ts';
+import { constrainInits } from './constrainedInit.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
 import type { EvalResult } from './evaluation.ts';
 import type { LayerInit } from './model.ts';
@@ -207,10 +208,12 @@ export async function createExperiment(
   }
   const formulation = options.formulation ?? preferredFormulation(tf.getBackend());
   const rates = runs.map((run) => run.lr);
+  // Under stiefel and oblique the networks start on their constraint set (constrainInits).
+  const start = await constrainInits(inits, config);
   const trainer: Trainer =
     formulation === 'per-run'
-      ? new PerRunTrainer(runs.length, config.act, inits, config.opt, rates)
-      : new StackedTrainer(runs.length, config.act, inits, config.opt, rates);
+      ? new PerRunTrainer(runs.length, config.act, start, config.opt, rates, config)
+      : new StackedTrainer(runs.length, config.act, start, config.opt, rates, config);
   return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer);
 }
 

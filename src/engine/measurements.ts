@@ -147,7 +147,8 @@ export class NetworkMeasurements {
 
   /** Singular values of hidden W^l of every run, summarized, and their distance from orthogonality. */
   weightSpectra(options: WeightSpectraOptions = {}): Promise<WeightSpectra[]> {
-    return weightSpectra(this.networks.model(), this.context.runs, this.context.config.sw2, options);
+    const { config } = this.context;
+    return weightSpectra(this.networks.model(), this.context.runs, config.sw2, options, config);
   }
 
   /**

@@ -52,12 +52,16 @@ export class MaskedOptimizer {
     });
   }
 
-  /** Applies one update to the live runs; call inside tf.tidy with gradients in parameter order. */
-  apply(grads: readonly tf.Tensor[]): void {
+  /**
+   * Applies one update to the live runs; call inside tf.tidy with gradients in parameter order.
+   * `constrain` maps a parameter's updated value before it is stored (the Stiefel and Oblique
+   * projections), inside the live-run selection, so a frozen run is not touched by it either.
+   */
+  apply(grads: readonly tf.Tensor[], constrain?: (index: number, updated: tf.Tensor) => tf.Tensor): void {
     this.stepCount += 1;
     this.params.forEach((param, index) => {
       const slots = this.slots[index]!;
-      const { next, nextSlots } = updateRule(
+      const { next: updated, nextSlots } = updateRule(
         this.id,
         this.learningRate,
         this.stepCount,
@@ -65,6 +69,7 @@ export class MaskedOptimizer {
         grads[index]!,
         slots,
       );
+      const next = constrain ? constrain(index, updated) : updated;
       const live = this.liveMasks?.[index];
       param.assign(live ? tf.where(live, next, param) : next);
       slots.forEach((slot, s) => slot.assign(live ? tf.where(live, nextSlots[s]!, slot) : nextSlots[s]!));

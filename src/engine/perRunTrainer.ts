@@ -12,6 +12,7 @@ import {
 import { columnLoss } from './loss.ts';
 import { StackedModel, type LayerInit } from './model.ts';
 import { updateRule } from './optimizerRule.ts';
+import { NO_ORTHOGONALITY, OrthogonalityRule, type OrthogonalitySettings } from './orthogonalityRule.ts';
 import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
 import type { FrozenNetworks, Trainer } from './trainer.ts';
 import { variableFrom } from './variables.ts';
@@ -49,6 +50,7 @@ export class PerRunTrainer implements Trainer {
   private readonly runs: ColumnLayer[][];
   private live: boolean[];
   private updates = 0;
+  private readonly orthogonality: OrthogonalityRule;
 
   constructor(
     readonly runCount: number,
@@ -57,8 +59,10 @@ export class PerRunTrainer implements Trainer {
     private readonly optimizer: OptimizerId,
     /** One per run: each run's chain of kernels takes its own η as a scalar. */
     private readonly learningRates: readonly number[],
+    orthogonality: OrthogonalitySettings = NO_ORTHOGONALITY,
   ) {
     registerFusedLayerKernels();
+    this.orthogonality = new OrthogonalityRule(orthogonality, 'columns', inits);
     this.live = new Array<boolean>(runCount).fill(true);
     const slots = (shape: number[]) =>
       Array.from({ length: SLOT_COUNT[optimizer] }, () => variableFrom(tf.zeros(shape)));
@@ -188,7 +192,14 @@ export class PerRunTrainer implements Trainer {
     const folded = this.optimizer === 'sgd';
     this.backward(layers, pass, folded ? tf.mul(gradient, learningRate) : gradient, rows, (index, grads) => {
       const layer = layers[index]!;
-      this.update(learningRate, layer.weights, grads.weights, layer.weightSlots, folded);
+      const rule = this.orthogonality;
+      // The penalty's gradient is taken at the weights before this update, like the loss's.
+      const penalty = rule.penaltyGradient(index, layer.weights);
+      const weightGrad = penalty
+        ? tf.add(grads.weights, folded ? tf.mul(penalty, learningRate) : penalty)
+        : grads.weights;
+      const project = rule.constrains(index) ? (next: tf.Tensor) => rule.project(index, next) : undefined;
+      this.update(learningRate, layer.weights, weightGrad, layer.weightSlots, folded, project);
       this.update(learningRate, layer.biases, grads.biases, layer.biasSlots, folded);
     });
     return loss;
@@ -271,13 +282,15 @@ export class PerRunTrainer implements Trainer {
     grad: tf.Tensor,
     slots: readonly tf.Variable[],
     folded: boolean,
+    /** Maps the updated value before it is stored (the Stiefel and Oblique projections). */
+    constrain: (updated: tf.Tensor) => tf.Tensor = (updated) => updated,
   ): void {
     if (folded) {
-      param.assign(tf.sub(param, grad));
+      param.assign(constrain(tf.sub(param, grad)));
       return;
     }
     const { next, nextSlots } = updateRule(this.optimizer, learningRate, this.updates, param, grad, slots);
-    param.assign(next);
+    param.assign(constrain(next));
     slots.forEach((slot, s) => slot.assign(nextSlots[s]!));
   }
 }

@@ -77,6 +77,8 @@ describe('weight summaries', () => {
       min,
       max,
       orthogonalityDeviation: dev,
+      unitNormDeviation: 0,
+      penalty: 0,
     });
     // Values {1, 3} and {5, 7}: pooled {1, 3, 5, 7} has mean 4 and population std √5.
     const pooled = summarizeLayers([layer(2, 1, 1, 3, 0.1), layer(6, 1, 5, 7, 0.3)]);

@@ -1,6 +1,7 @@
 import type { InitKind } from './init.ts';
 import type { StackedModel } from './model.ts';
 import type { RunInfo } from './runs.ts';
+import { gainSquared, type OrthogonalitySettings } from './orthogonalityRule.ts';
 import { singularValues } from './svd.ts';
 
 /** Singular values of one weight matrix W^l, summarized (Hlav Figs. 6–7). */
@@ -20,6 +21,16 @@ export interface LayerWeightSpectrum {
    * square): 0 for a scaled orthogonal matrix, ≈ 1 for a square Gaussian one (THEORY §6).
    */
   readonly orthogonalityDeviation: number;
+  /**
+   * max_j |‖w_j‖/σ_w − 1| over the units j, w_j a unit's incoming weights as they act: what the
+   * Oblique constraint holds at 0 (orth=oblique).
+   */
+  readonly unitNormDeviation: number;
+  /**
+   * The layer's term of the training penalty, λ‖G/c − I‖²_F = λ Σ_i (σ_i²/c − 1)² with c = 1
+   * (orth=soft) or g² (orth=gain); 0 under the other options, which add none to the loss.
+   */
+  readonly penalty: number;
 }
 
 export interface WeightSpectra {
@@ -40,6 +51,8 @@ export async function weightSpectra(
   runs: readonly RunInfo[],
   sw2: number,
   options: WeightSpectraOptions = {},
+  /** The training option whose penalty each layer reports (default: none). */
+  orthogonality: Pick<OrthogonalitySettings, 'orth' | 'olam'> = { orth: 'none', olam: 0 },
 ): Promise<WeightSpectra[]> {
   const hidden = model.layers.length - 1;
   const layers = options.layers ?? Array.from({ length: hidden }, (_, l) => l + 1);
@@ -54,15 +67,36 @@ export async function weightSpectra(
     const values = (await layer.weights.data()) as Float32Array;
     const gain = layer.scaling.weightGain;
     const size = fanIn * fanOut;
-    const gSquared = sw2 * Math.max(1, fanOut / fanIn);
+    const gSquared = gainSquared(sw2, fanIn, fanOut);
+    const { orth, olam } = orthogonality;
+    const penaltyScale = orth === 'soft' ? 1 : orth === 'gain' ? gSquared : null;
     for (const run of runs) {
       const slice = values.subarray(run.runId * size, (run.runId + 1) * size);
       const sigma = singularValues(slice, fanIn, fanOut);
       for (let i = 0; i < sigma.length; i++) sigma[i] = sigma[i]! * Math.abs(gain);
-      results[run.runId]!.layers.push({ layer: number, fanIn, fanOut, ...summarize(sigma, gSquared) });
+      let penalty = 0;
+      if (penaltyScale !== null) for (const s of sigma) penalty += olam * ((s * s) / penaltyScale - 1) ** 2;
+      results[run.runId]!.layers.push({
+        layer: number,
+        fanIn,
+        fanOut,
+        ...summarize(sigma, gSquared),
+        unitNormDeviation: unitNormDeviation(slice, fanIn, fanOut, Math.abs(gain) / Math.sqrt(sw2)),
+        penalty,
+      });
     }
   }
   return results;
+}
+
+/** max_j |scale·‖column j‖ − 1| of the row-major fanIn × fanOut matrix (columns: units). */
+function unitNormDeviation(w: ArrayLike<number>, fanIn: number, fanOut: number, scale: number): number {
+  const squares = new Float64Array(fanOut);
+  for (let i = 0; i < fanIn; i++)
+    for (let j = 0; j < fanOut; j++) squares[j] = squares[j]! + w[i * fanOut + j]! ** 2;
+  let worst = 0;
+  for (const square of squares) worst = Math.max(worst, Math.abs(scale * Math.sqrt(square) - 1));
+  return worst;
 }
 
 function summarize(sigma: Float64Array, gSquared: number) {

@@ -56,7 +56,8 @@ async function expectAlive(page: Page) {
 
 test('every slider maximum is refused or worked on at once, and the tab stays alive', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('/?v=1&backend=wasm');
+  // The gain-adjusted penalty, so that its strength λ has a live control too (relevance.ts).
+  await page.goto('/?v=1&backend=wasm&orth=gain');
   await expect(page.getByTestId('training-progress')).toHaveAttribute('data-state', /running|done/, {
     timeout: 60_000,
   });

@@ -10,6 +10,7 @@ import {
   type NumberKey,
 } from '../config/index.ts';
 import { useLab } from '../state/store.ts';
+import { unusedBecause } from './relevance.ts';
 
 /**
  * A slider with a numeric entry for one number parameter. The entry commits on Enter or blur;
@@ -43,6 +44,7 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
     );
   };
 
+  const unused = useLab((s) => unusedBecause(paramKey, s.config));
   const symbolLabel = param.label;
   return (
     <div className="control">
@@ -60,6 +62,7 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
           aria-invalid={message !== null}
           aria-describedby={message ? messageId : helpId}
           value={draft ?? formatValue(param, value)}
+          disabled={unused !== null}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => {
@@ -78,10 +81,11 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
         aria-label={symbolLabel}
         aria-valuetext={`${formatValue(param, value)}${param.unit ? ` ${param.unit}` : ''}`}
         value={toSliderPosition(param, value)}
+        disabled={unused !== null}
         onChange={(e) => update({ [paramKey]: fromSliderPosition(param, Number(e.target.value)) })}
       />
       <p id={helpId} className="control-help">
-        {param.help}
+        {unused ?? param.help}
       </p>
       {message && (
         <p id={messageId} className="control-message" role="status">

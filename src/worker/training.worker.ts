@@ -151,8 +151,8 @@ async function explainDeviceLoss(message: string): Promise<void> {
   const loss = deviceLoss ? await Promise.race([deviceLoss, timeout]) : null;
   reportDeviceLoss(loss ?? { reason: 'unknown', message });
 }
-/** How long a failed read-back waits for GPUDevice.lost to say why. */
-const DEVICE_LOSS_WAIT_MS = 500;
+/** How long a failed read-back waits for GPUDevice.lost to say why (on a loaded two-core machine it took over 500 ms). */
+const DEVICE_LOSS_WAIT_MS = 2000;
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
 /** The Web Lock held for this worker's lifetime: released by the browser when the worker ends. */

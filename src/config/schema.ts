@@ -193,10 +193,10 @@ export const PARAMS = {
     default: 'none',
     choices: [
       ['none', 'none (Euclidean)'],
-      ['soft', 'soft penalty ‖WᵀW − I‖²'],
-      ['gain', 'gain-adjusted penalty ‖WᵀW/σ_w² − I‖²'],
-      ['stiefel', 'Stiefel: WᵀW = σ_w² I after every step'],
-      ['oblique', 'Oblique: every unit’s weights at norm σ_w'],
+      ['soft', 'soft penalty'],
+      ['gain', 'gain-adjusted penalty'],
+      ['stiefel', 'Stiefel (projection)'],
+      ['oblique', 'Oblique (unit norms)'],
     ],
   }),
   olam: number({

@@ -16,6 +16,8 @@ interface ParamBase {
   /** One-line help shown next to the control. */
   readonly help: string;
   readonly group: ParamGroup;
+  /** The math symbol charts and descriptions name the parameter by (η, L, σ_w²), where it has one. */
+  readonly symbol?: string;
 }
 
 export interface NumberParam extends ParamBase {
@@ -67,6 +69,7 @@ const number = (spec: Omit<NumberParam, 'kind'>): NumberParam => ({ ...spec, kin
 export const PARAMS = {
   act: choice({
     urlKey: 'act',
+    symbol: 'φ',
     label: 'activation φ',
     help: 'Nonlinearity applied after every hidden layer.',
     group: 'meanField',
@@ -81,6 +84,7 @@ export const PARAMS = {
   }),
   sw2: number({
     urlKey: 'sw2',
+    symbol: 'σ_w²',
     label: 'σ_w² weight variance',
     help: 'Variance of each weight times fan-in; orthogonal weights are scaled to the same gain.',
     group: 'meanField',
@@ -94,6 +98,7 @@ export const PARAMS = {
   }),
   sb2: number({
     urlKey: 'sb2',
+    symbol: 'σ_b²',
     label: 'σ_b² bias variance',
     help: 'Variance of each bias. The slider is logarithmic; its left end is exactly 0.',
     group: 'meanField',
@@ -109,6 +114,7 @@ export const PARAMS = {
   }),
   L: number({
     urlKey: 'L',
+    symbol: 'L',
     label: 'depth L',
     help: 'Number of hidden layers.',
     group: 'meanField',
@@ -122,6 +128,7 @@ export const PARAMS = {
   }),
   N: number({
     urlKey: 'N',
+    symbol: 'N',
     label: 'width N',
     help: 'Units in every hidden layer.',
     group: 'network',
@@ -158,6 +165,7 @@ export const PARAMS = {
   }),
   lr: number({
     urlKey: 'lr',
+    symbol: 'η',
     label: 'η learning rate',
     help: 'Step size of the optimizer.',
     group: 'training',
@@ -214,6 +222,7 @@ export const PARAMS = {
   }),
   bs: number({
     urlKey: 'bs',
+    symbol: 'B',
     label: 'B batch size',
     help: 'Examples per training step.',
     group: 'training',
@@ -264,6 +273,7 @@ export const PARAMS = {
   }),
   steps: number({
     urlKey: 'steps',
+    symbol: 'T',
     label: 'T steps',
     help: 'Training stops after this many steps.',
     group: 'training',
@@ -403,3 +413,10 @@ export function paramsInGroup(group: ParamGroup): ParamKey[] {
 }
 
 export const URL_VERSION = 1;
+
+const KEY_BY_URL_KEY = new Map<string, ParamKey>(PARAM_KEYS.map((key) => [PARAMS[key].urlKey, key]));
+
+/** The parameter a URL (and CLI) key names, or undefined for a key the schema does not have. */
+export function paramKeyOf(urlKey: string): ParamKey | undefined {
+  return KEY_BY_URL_KEY.get(urlKey);
+}

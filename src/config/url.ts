@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, PARAM_KEYS, PARAMS, URL_VERSION, type LabConfig, type ParamKey } from './schema.ts';
+import { DEFAULT_CONFIG, PARAM_KEYS, PARAMS, URL_VERSION, paramKeyOf, type LabConfig } from './schema.ts';
 import { checkParam, denotesExactly, formatValue, type Fix } from './validate.ts';
 
 export interface ParsedUrl {
@@ -6,8 +6,6 @@ export interface ParsedUrl {
   /** Every value that was not taken as written, and every key that was ignored, in query order. */
   readonly fixes: readonly Fix[];
 }
-
-const KEY_BY_URL_KEY = new Map<string, ParamKey>(PARAM_KEYS.map((key) => [PARAMS[key].urlKey, key]));
 
 /** The key of the link format's version. */
 export const VERSION_KEY = 'v';
@@ -41,7 +39,7 @@ export function parseQuery(search: string): ParsedUrl {
 
   for (const [urlKey, decoded] of query) {
     if (SWEEP_URL_KEYS.includes(urlKey)) continue;
-    const key = urlKey === VERSION_KEY ? VERSION_KEY : KEY_BY_URL_KEY.get(urlKey);
+    const key = urlKey === VERSION_KEY ? VERSION_KEY : paramKeyOf(urlKey);
     if (key === undefined) {
       fixes.push({
         key: urlKey,

@@ -13,6 +13,7 @@ import {
   clip,
   formatValue,
   isValidNumber,
+  paramKeyOf,
   parseDecimal,
   type NumberParam,
   type ParamKey,
@@ -45,8 +46,6 @@ const NOT_SWEPT: ReadonlyMap<ParamKey, string> = new Map([
   ).map((key): [ParamKey, string] => [key, 'it does not change what is trained']),
 ]);
 
-const KEY_BY_URL_KEY = new Map<string, ParamKey>(PARAM_KEYS.map((key) => [PARAMS[key].urlKey, key]));
-
 const RANGE = /^([^.][^]*?)\.\.([^:]+):([^:]+)(?::(log))?$/;
 
 /** Reads one axis; throws SweepDefinitionError with the reason. */
@@ -56,7 +55,7 @@ export function parseAxis(text: string): SweepAxis {
   if (at <= 0) throw new SweepDefinitionError(`"${clip(spec)}": write key=a..b:n[:log] or key=v1,v2,…`);
   const urlKey = spec.slice(0, at).trim();
   const body = spec.slice(at + 1).trim();
-  const key = KEY_BY_URL_KEY.get(urlKey);
+  const key = paramKeyOf(urlKey);
   if (key === undefined) throw new SweepDefinitionError(`"${clip(urlKey)}" is not a parameter of the lab`);
   const refusal = NOT_SWEPT.get(key);
   if (refusal) throw new SweepDefinitionError(`${urlKey} cannot be swept: ${refusal}`);

@@ -2,7 +2,7 @@
  * A sweep in words, for its panel and the Experiments view: what is trained (the base
  * configuration, with the swept parameters as their grids) and how many runs that makes. Pure.
  */
-import { PARAMS, type LabConfig, type ParamKey } from '../../config/index.ts';
+import { PARAMS, paramKeyOf, type LabConfig, type ParamKey } from '../../config/index.ts';
 import { formatQuantity } from '../../ui/format.ts';
 import type { SweepAxis, SweepDefinition } from '../../sweep/types.ts';
 
@@ -21,20 +21,10 @@ const DESCRIBED: readonly ParamKey[] = [
   'steps',
 ];
 
-const SHORT: Partial<Record<ParamKey, string>> = {
-  act: 'φ',
-  sw2: 'σ_w²',
-  sb2: 'σ_b²',
-  L: 'L',
-  N: 'N',
-  lr: 'η',
-  bs: 'batch',
-  steps: 'steps',
-};
-
 /** The short name of a parameter by its URL key, as the charts label values: η for lr, L, N, … */
 export function symbolOf(urlKey: string): string {
-  return SHORT[urlKey as ParamKey] ?? urlKey;
+  const key = paramKeyOf(urlKey);
+  return (key && PARAMS[key].symbol) ?? urlKey;
 }
 
 export function runCount(definition: SweepDefinition): number {
@@ -62,7 +52,7 @@ function axisText(axis: SweepAxis): string {
 export function describeSweep(definition: SweepDefinition): string {
   const base: LabConfig = definition.base;
   const parts = DESCRIBED.map((key) => {
-    const name = SHORT[key] ?? PARAMS[key].label;
+    const name = PARAMS[key].symbol ?? PARAMS[key].label;
     const axis = definition.axes.find((a) => a.key === key);
     if (axis) return `${name} ∈ {${axisText(axis)}}`;
     if (key === 'param') return base.param === 'ntk' ? 'NTK parameterization' : 'standard parameterization';

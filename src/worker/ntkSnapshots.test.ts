@@ -1,40 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type LabConfig } from '../config/index.ts';
+import type { LabConfig } from '../config/index.ts';
 import { memoryOnly, predict } from '../engine/budget.ts';
 import { createExperiment } from '../engine/index.ts';
 import { NTK_PROBES, NTK_UNIT } from './ntkSnapshots.ts';
+import { loopRecorder, TINY_LOOP_CONFIG } from './loopTestKit.ts';
 import { TrainingLoop, type TrainingLoopOptions } from './trainingLoop.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
-const TINY: LabConfig = {
-  ...DEFAULT_CONFIG,
-  L: 2,
-  N: 8,
-  data: 'teacher',
-  seeds: 1,
-  bs: 16,
-  steps: 60,
-  lr: 0.05,
-};
+const TINY: LabConfig = { ...TINY_LOOP_CONFIG, steps: 60 };
 
 type NtkEvent = Extract<TrainingEvent, { type: 'ntk' }>;
 
 function recorder(options: TrainingLoopOptions = {}) {
-  const events: TrainingEvent[] = [];
-  const loop = new TrainingLoop(
-    (event) => events.push(event),
-    (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
-    options,
-  );
+  const { events, loop, until } = loopRecorder(options);
   const ntk = () => events.filter((e): e is NtkEvent => e.type === 'ntk');
   const done = async (generation: number) => {
-    const start = Date.now();
-    while (!events.some((e) => e.type === 'state' && e.state === 'done' && e.generation === generation)) {
-      if (Date.now() - start > 60_000) throw new Error('timed out waiting for the run to finish');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until((e) => e.type === 'state' && e.state === 'done' && e.generation === generation, 60_000);
     await loop.idle();
   };
   return { events, loop, ntk, done };

@@ -5,35 +5,13 @@ import { DEFAULT_CONFIG, type LabConfig } from '../config/index.ts';
 import { DEFAULT_BUDGET, predict, refuse, type Budget } from '../engine/budget.ts';
 import { UnitDrawCache, createExperiment, type Experiment } from '../engine/index.ts';
 import type { HeldOutEvaluation } from '../engine/evaluation.ts';
+import { loopRecorder, TINY_LOOP_CONFIG } from './loopTestKit.ts';
 import { TrainingLoop, evaluationExamples, evaluationInterval } from './trainingLoop.ts';
 import type { TrainingEvent } from './trainingProtocol.ts';
 
-const TINY: LabConfig = {
-  ...DEFAULT_CONFIG,
-  L: 2,
-  N: 8,
-  data: 'teacher',
-  seeds: 1,
-  bs: 16,
-  steps: 30,
-  lr: 0.05,
-};
+const TINY = TINY_LOOP_CONFIG;
 
-function recorder() {
-  const events: TrainingEvent[] = [];
-  const loop = new TrainingLoop(
-    (event) => events.push(event),
-    (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
-  );
-  const until = async (predicate: (e: TrainingEvent) => boolean, timeoutMs = 20_000) => {
-    const start = Date.now();
-    while (!events.some(predicate)) {
-      if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for an event');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  return { events, loop, until };
-}
+const recorder = () => loopRecorder();
 
 /** A long run, paused once its first steps are reported, with everything it queued done. */
 async function pausedMidTraining() {

@@ -170,6 +170,12 @@ describe('hostile URLs', () => {
     ]);
   });
 
+  it('passes over the keys of sweeps and views without a notice: they are not configuration', () => {
+    const { config, fixes } = parseQuery('?view=experiments&L=3&over=lr=0.1,1&measure=tau&exp=deep-linear');
+    expect(config.L).toBe(3);
+    expect(fixes).toEqual([]);
+  });
+
   it('flags an unknown version and a repeated key', () => {
     const { config, fixes } = parseQuery('?v=9&sw2=2&sw2=3&v=1');
     expect(config.sw2).toBe(2);

@@ -17,6 +17,12 @@ export const VERSION_KEY = 'v';
  */
 export const SWEEP_URL_KEYS: readonly string[] = ['over', 'measure', 'exp'];
 
+/** The view a link opens (src/ui/views.ts reads it): not part of the configuration either. */
+export const VIEW_URL_KEY = 'view';
+
+/** Keys that parseQuery leaves to others without a notice. */
+const NOT_CONFIGURATION: readonly string[] = [...SWEEP_URL_KEYS, VIEW_URL_KEY];
+
 /**
  * A query decodes '+' as a space (application/x-www-form-urlencoded), so `lr=1e+0` arrives as
  * "1e 0". In a number a space can only have been a '+' where a sign goes: first, or right after
@@ -38,7 +44,7 @@ export function parseQuery(search: string): ParsedUrl {
   const seen = new Set<string>();
 
   for (const [urlKey, decoded] of query) {
-    if (SWEEP_URL_KEYS.includes(urlKey)) continue;
+    if (NOT_CONFIGURATION.includes(urlKey)) continue;
     const key = urlKey === VERSION_KEY ? VERSION_KEY : paramKeyOf(urlKey);
     if (key === undefined) {
       fixes.push({

@@ -1,10 +1,11 @@
 /** The page's views and the link keys that choose them (pure: src/ui/route.ts does the switching). */
+import { VIEW_URL_KEY } from '../config/index.ts';
 import { isSweepQuery } from '../sweep/definition.ts';
 
 export type ViewName = 'lab' | 'sweep' | 'experiments';
 
 /** The link key of the views other than the lab (a sweep link needs none: `over` says it). */
-export const VIEW_KEY = 'view';
+export const VIEW_KEY = VIEW_URL_KEY;
 
 export const EXPERIMENTS_QUERY = `?${VIEW_KEY}=experiments`;
 export const SWEEP_VIEW_QUERY = `?${VIEW_KEY}=sweep`;

@@ -106,3 +106,23 @@ describe('sweep result files', () => {
     expect(() => parseSweepResult(text)).toThrow(reason);
   });
 });
+
+describe('files written before a parameter existed', () => {
+  it('reopen with that parameter at its default, the behaviour the lab had then', () => {
+    const data = JSON.parse(sweepResultText(FILE)) as { config: Record<string, unknown> };
+    delete data.config.orth;
+    delete data.config.olam;
+    const file = parseSweepResult(JSON.stringify(data));
+    expect(file.config.orth).toBe(DEFAULT_CONFIG.orth);
+    expect(file.config.olam).toBe(DEFAULT_CONFIG.olam);
+    expect({ ...file, config: FILE.config }).toEqual(FILE);
+  });
+
+  it('still refuse a value the parameter cannot hold', () => {
+    const data = JSON.parse(sweepResultText(FILE)) as { config: Record<string, unknown> };
+    data.config.orth = 'sideways';
+    expect(() => parseSweepResult(JSON.stringify(data))).toThrow(
+      /config\.orth = "sideways" is not a value of orth/,
+    );
+  });
+});

@@ -4,7 +4,14 @@
  * does not read, or a field missing or of the wrong kind, is refused with a one-line reason that
  * names the field. Fields the reader does not know are kept (later versions may add some).
  */
-import { PARAMS, PARAM_KEYS, isValidNumber, type Param } from '../config/index.ts';
+import {
+  DEFAULT_CONFIG,
+  PARAMS,
+  PARAM_KEYS,
+  isValidNumber,
+  type LabConfig,
+  type Param,
+} from '../config/index.ts';
 import { SweepDefinitionError } from './axis.ts';
 import { parseSweepQuery } from './definition.ts';
 import type { SweepAxis, SweepResultFile } from './types.ts';
@@ -52,7 +59,7 @@ export function parseSweepResult(text: string): SweepResultFile {
   text_(file, 'backend');
   if (file.experiment !== null) text_(file, 'experiment');
   const query = text_(file, 'query');
-  checkConfig(field(file, 'config'));
+  const config = completedConfig(field(file, 'config'));
   const over = array(file, 'over').map((spec, i) => {
     if (typeof spec !== 'string') throw new SweepFileError(`over[${i}] is not text`);
     return spec;
@@ -81,21 +88,29 @@ export function parseSweepResult(text: string): SweepResultFile {
   array(file, 'curves').forEach((curve, i) => checkCurve(curve, i, points.length));
   if (typeof file.complete !== 'boolean') throw new SweepFileError('complete is missing or not true/false');
   if (finite(file, 'seconds') < 0) throw new SweepFileError('seconds is negative');
-  return file as unknown as SweepResultFile;
+  return { ...(file as unknown as SweepResultFile), config };
 }
 
-function checkConfig(config: Json): void {
+/**
+ * The file's configuration, every value checked. A parameter the file does not name was added to
+ * the lab after it was written (the schema only ever adds keys), so it takes its default, which
+ * is how the lab behaved before the parameter existed (orth=none trains as before it had orth).
+ */
+function completedConfig(config: Json): LabConfig {
   if (!isObject(config)) throw new SweepFileError('config is not an object');
+  const completed: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const key of PARAM_KEYS) {
     const param: Param = PARAMS[key];
     const value = config[key];
-    if (value === undefined) throw new SweepFileError(`config.${key} is missing`);
+    if (value === undefined) continue;
     const valid =
       param.kind === 'number'
         ? typeof value === 'number' && isValidNumber(param, value)
         : param.choices.some((choice) => choice.value === value);
     if (!valid) throw new SweepFileError(`config.${key} = ${JSON.stringify(value)} is not a value of ${key}`);
+    completed[key] = value;
   }
+  return completed as LabConfig;
 }
 
 const INITS = ['gaussian', 'orthogonal'];

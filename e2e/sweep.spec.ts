@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { EXPERIMENTS } from '../src/experiments/registry.ts';
 
 /**
  * Sweeps in the page: a sweep link runs in its own worker with progress and partial points, can be
@@ -143,15 +144,8 @@ test('the Experiments view lists every named experiment, with its last result', 
   const problems = watchConsole(page);
   await page.goto('/?view=experiments');
   const cards = page.locator('[data-testid^="experiment-"]:not([data-testid="experiment-result"])');
-  await expect(cards).toHaveCount(5);
-  for (const title of [
-    'NTK change against width',
-    'Steps to threshold against learning rate, several depths',
-    'Steps to threshold against learning rate, several widths',
-    'The lazy (NTK) regime',
-    'Deep linear networks',
-  ])
-    await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(cards).toHaveCount(EXPERIMENTS.length);
+  for (const { title } of EXPERIMENTS) await expect(page.getByRole('heading', { name: title })).toBeVisible();
   await expect(page.getByTestId('run-deep-linear')).toHaveAttribute('href', /exp=deep-linear/);
   await expect(page.getByTestId('experiment-result')).toHaveCount(0);
 

@@ -9,6 +9,7 @@ import {
   type JacobianProbe,
 } from '../engine/index.ts';
 import { MAX_NTK_INPUTS, relativeChange } from '../engine/ntk.ts';
+import { curvatureReport } from '../engine/curvatureReport.ts';
 import type { LabConfig } from '../config/index.ts';
 import { jacobianMoments } from '../theory/index.ts';
 import { analyticNtk } from '../theory/ntk.ts';
@@ -33,7 +34,7 @@ const FLAGS: readonly CliFlag[] = [
   ...BUDGET_FLAGS,
   {
     name: 'probe',
-    help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖) | ntk (empirical neural tangent kernel of one output unit on held-out inputs, with the infinite-width one)',
+    help: 'instead of a training report, measure at init (or after --steps): jacobian (singular values of the input–output Jacobian) | weights (singular values of each W^l) | gradients (‖∂loss/∂h^l‖, ‖∂loss/∂W^l‖) | ntk (empirical neural tangent kernel of one output unit on held-out inputs, with the infinite-width one) | curvature (λ_max of the Fisher information on held-out inputs, s²_max of the Jacobian, q*)',
   },
   {
     name: 'at',
@@ -42,13 +43,13 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'example', help: 'with --at data: index of the held-out example (default 0)' },
   {
     name: 'batch',
-    help: `with --probe ntk: the number D of held-out inputs, sorted by class (1 … ${MAX_NTK_INPUTS}, default ${DEFAULT_NTK_BATCH})`,
+    help: `with --probe ntk or curvature: the number D of held-out inputs, sorted by class (1 … ${MAX_NTK_INPUTS}, default ${DEFAULT_NTK_BATCH})`,
   },
   { name: 'unit', help: 'with --probe ntk: the output unit k whose kernel is taken (default 0)' },
 ];
 
 const FORMATS = ['json', 'csv'] as const;
-const PROBES = ['jacobian', 'weights', 'gradients', 'ntk'] as const;
+const PROBES = ['jacobian', 'weights', 'gradients', 'ntk', 'curvature'] as const;
 const JACOBIAN_INPUTS = ['fixed-point', 'data'] as const satisfies readonly JacobianProbe[];
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
@@ -108,7 +109,10 @@ async function ntkReport(experiment: Experiment, config: LabConfig, probe: NtkPr
       param: config.param,
       batch: count,
       kernel:
-        'Θ(x_a, x_b) = Σ_θ ∂f_unit(x_a)/∂θ · ∂f_unit(x_b)/∂θ over every weight and bias as stored (the parameters gradient descent moves); analytic: its infinite-width limit in the same parameterization (std: grows with N)',
+        'Θ(x_a, x_b) = Σ_θ ∂f_unit(x_a)/∂θ · ∂f_unit(x_b)/∂θ over every weight and bias as stored (the parameters gradient descent moves); analytic: its infinite-width limit in the same parameterization (std: grows with N)' +
+        (config.mirror === '1'
+          ? '; mirror=1: f = (g_a − g_b)/√2 of two copies of the init, so Θ = (Θ_a + Θ_b)/2 and outputs f_unit(x_a) are exactly 0 at init'
+          : ''),
       labels: plain(ntk.labels),
       inputs: rowsOf(ntk.inputs, inputSize),
       analytic: rowsOf(analytic, count),
@@ -146,6 +150,10 @@ async function runProbe(
     const tag = (runId: number) => ({ diverged: status[runId]!.diverged });
     if (probe === 'ntk') {
       const report = await ntkReport(experiment, config, ntk);
+      return { ...common, ...report, runs: report.runs.map((run) => ({ ...run, ...tag(run.runId) })) };
+    }
+    if (probe === 'curvature') {
+      const report = await curvatureReport(experiment, config, ntk.batch);
       return { ...common, ...report, runs: report.runs.map((run) => ({ ...run, ...tag(run.runId) })) };
     }
     if (probe === 'jacobian') {
@@ -222,9 +230,10 @@ runCli('experiment', FLAGS, ({ config, values, flags }) => {
     if (probe !== 'jacobian' && (values.has('at') || values.has('example')))
       throw new UsageError('--at and --example go with --probe jacobian');
     if (values.has('example') && at !== 'data') throw new UsageError('--example goes with --at data');
-    if (probe !== 'ntk' && (values.has('batch') || values.has('unit')))
-      throw new UsageError('--batch and --unit go with --probe ntk');
-    const outputs = datasetShape(config.data).outputSize;
+    if (probe !== 'ntk' && values.has('unit')) throw new UsageError('--unit goes with --probe ntk');
+    if (probe !== 'ntk' && probe !== 'curvature' && values.has('batch'))
+      throw new UsageError('--batch goes with --probe ntk or curvature');
+    const outputs = datasetShape(config).outputSize;
     const ntk = {
       batch: integerFlag('batch', values.get('batch'), DEFAULT_NTK_BATCH, { min: 1, max: MAX_NTK_INPUTS }),
       unit: integerFlag('unit', values.get('unit'), 0, { min: 0, max: outputs - 1 }),

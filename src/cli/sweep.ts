@@ -1,6 +1,7 @@
 /**
- * `npm run --silent sweep -- --config "<link query>" --over "lr=1e-3..1:9:log" [--over …]`: runs a
- * sweep on tfjs in Node and prints the result file the page saves (SweepResultFile), progress on
+ * `npm run --silent sweep -- --config "<link query>" --over "lr=1e-3..1:9:log" [--over …]`, or
+ * `--config "<sweep link>"` (a link with over=, as the Sweep view shows it), or `--experiment <id>`:
+ * runs a sweep on tfjs in Node and prints the result file the page saves (SweepResultFile), progress on
  * stderr. Bad arguments: one line, exit code 2. Ctrl-C stops it and prints what is finished, with
  * complete = false.
  */
@@ -11,6 +12,7 @@ import { fileByteSource } from '../engine/data/fileByteSource.ts';
 import { experimentById, EXPERIMENTS } from '../experiments/registry.ts';
 import {
   SweepDefinitionError,
+  isSweepQuery,
   parseSweepQuery,
   planSweep,
   sweepDefinition,
@@ -26,7 +28,7 @@ import { NODE_BACKENDS, selectNodeBackend } from './nodeBackend.ts';
 const FLAGS: readonly CliFlag[] = [
   {
     name: 'config',
-    help: 'the base configuration: a link’s query string, e.g. "?act=tanh&L=50"; flags override it',
+    help: 'the base configuration: a link’s query string, e.g. "?act=tanh&L=50", or a whole sweep link (with over=…) as the page shows it; flags override it',
   },
   {
     name: 'over',
@@ -42,7 +44,7 @@ const FLAGS: readonly CliFlag[] = [
   },
   {
     name: 'measure',
-    help: 'tau (default) | ntk (also the relative change of the NTK and of each layer’s weights from step 0 to the last)',
+    help: 'tau (default) | ntk (the relative change of the NTK and of each layer’s weights from step 0 to the last) | curvature (λ_max of the Fisher and s²_max at init, λ_max along training) | weights (singular values of the hidden or recurrent weights along training) | curves (only the curves and final losses; every run trains to its last step, where tau stops a group once all reached τ)',
   },
   {
     name: 'experiment',
@@ -65,6 +67,19 @@ function definitionOf({ config, values, lists }: ParsedArgs): SweepDefinition {
   const id = values.get('experiment');
   const measure = values.get('measure');
   try {
+    const link = values.get('config');
+    if (id === undefined && link !== undefined && isSweepQuery(link)) {
+      // A sweep link copied from the page: its axes, measure and experiment, flags overriding.
+      const { definition } = parseSweepQuery(link);
+      if (lists.has('over'))
+        throw new UsageError('--config is a sweep link with its own over=; drop --over or the link’s axes');
+      return sweepDefinition(
+        config,
+        definition.axes.map((axis) => axis.spec),
+        measure ?? definition.measure,
+        definition.experiment,
+      );
+    }
     if (id === undefined) {
       if (!lists.has('over') && measure === undefined)
         throw new UsageError('say what to sweep: --over key=a..b:n[:log] (or --experiment <id>)');

@@ -39,6 +39,16 @@ describe('sweep CLI', () => {
     expect(stderr).toMatch(/8 runs in 2 programs/);
   }, 60_000);
 
+  it('runs a whole sweep link as the page shows it, flags overriding its base', () => {
+    const link = `${CONFIG}&over=lr=0.01,0.1&measure=weights`;
+    const { status, stdout, stderr } = cli('--config', link, '--steps', '10', '--backend', 'cpu');
+    expect(status, stderr).toBe(0);
+    const file = parseSweepResult(stdout);
+    expect(file).toMatchObject({ over: ['lr=0.01,0.1'], measure: 'weights', steps: 10 });
+    expect(file.curves[0]!.weightSteps![0]).toBe(0);
+    expect(cli('--config', link, '--over', 'N=4,8').status).toBe(2);
+  }, 60_000);
+
   it('answers bad arguments with one line and exit code 2', () => {
     for (const args of [
       ['--config', CONFIG],
@@ -53,6 +63,8 @@ describe('sweep CLI', () => {
       ['--config', '?data=mnist&L=1000&N=2048', '--over', 'lr=0.1,0.2'],
       ['--over', 'lr=0.1,0.2', '--out', '/no/such/folder/x.json'],
       ['--over', 'lr=0.1,0.2', '--color'],
+      ['--config', `${CONFIG}&over=lr=0.1,0.2`, '--over', 'N=4,8'],
+      ['--config', '?act=relu', '--over', 'qstar=0.01,0.1'],
     ]) {
       const { status, stderr, stdout } = cli(...args);
       expect(status, args.join(' ')).toBe(2);

@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, PARAM_KEYS, PARAMS, URL_VERSION, paramKeyOf, type LabConfig } from './schema.ts';
-import { checkParam, denotesExactly, formatValue, type Fix } from './validate.ts';
+import { checkParam, denotesExactly, formatValue, settleCrossField, type Fix } from './validate.ts';
 
 export interface ParsedUrl {
   readonly config: LabConfig;
@@ -88,7 +88,9 @@ export function parseQuery(search: string): ParsedUrl {
     config[key] = checked.value;
     if (checked.fix) fixes.push({ key: urlKey, ...checked.fix });
   }
-  return { config: config as LabConfig, fixes };
+  // Values valid one by one that do not go together (arch=rnn with the teacher task).
+  const settled = settleCrossField(config as LabConfig);
+  return { config: settled.config, fixes: [...fixes, ...settled.fixes] };
 }
 
 /**

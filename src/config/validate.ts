@@ -265,3 +265,35 @@ export function fromSliderPosition(param: NumberParam, position: number): number
 function logLow(param: NumberParam): number {
   return param.logMin ?? param.min;
 }
+
+/**
+ * Settings that contradict one another, settled so that the configuration runs, with a fix for
+ * each change (shown like any other): the recurrent network (arch=rnn) reads MNIST images row by
+ * row, so it takes data=mnist, and it has no mirrored form (mirror=0). Everything else is kept.
+ */
+export function settleCrossField(config: LabConfig): { config: LabConfig; fixes: Fix[] } {
+  const fixes: Fix[] = [];
+  if (config.arch !== 'rnn') return { config, fixes };
+  let settled = config;
+  if (config.data !== 'mnist') {
+    settled = { ...settled, data: 'mnist' };
+    fixes.push({
+      key: PARAMS.data.urlKey,
+      kind: 'replaced',
+      raw: config.data,
+      applied: 'mnist',
+      reason: 'arch=rnn reads MNIST images row by row (28 steps of 28 pixels); data=mnist used',
+    });
+  }
+  if (config.mirror === '1') {
+    settled = { ...settled, mirror: '0' };
+    fixes.push({
+      key: PARAMS.mirror.urlKey,
+      kind: 'replaced',
+      raw: config.mirror,
+      applied: '0',
+      reason: 'mirrored initialization is for the layered networks (arch=mlp); mirror=0 used with arch=rnn',
+    });
+  }
+  return { config: settled, fixes };
+}

@@ -17,9 +17,11 @@ import type { LabConfig } from '../config/schema.ts';
 import { datasetShape, estimateCost } from './cost.ts';
 import { SLOT_COUNT } from './optimizerSlots.ts';
 import { planRuns } from './runs.ts';
+import { rnnShape } from './rnn/rnnCost.ts';
 
 /** The parameters that decide what the runs cost. */
-export type CostConfig = Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'>;
+export type CostConfig = Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'> &
+  Partial<Pick<LabConfig, 'arch' | 'mirror' | 'dim' | 'orth'>>;
 
 /** The tfjs backends the lab trains on (the worker's BackendName). */
 export type BackendKind = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -160,11 +162,36 @@ interface Shape {
   readonly units: number;
   /** (fanIn, fanOut) of every weight matrix. */
   readonly layers: readonly (readonly [number, number])[];
+  /**
+   * Kernels run one after the other in a step, in layers: L + 1 for an MLP, the T time steps and
+   * the input and readout products for the recurrent network (arch=rnn).
+   */
+  readonly sequentialLayers: number;
+  /** Hidden layers whose Jacobian a spectrum multiplies (none for the recurrent network). */
+  readonly jacobianLayers: number;
 }
 
 function shapeOf(config: CostConfig): Shape {
-  const { inputSize, outputSize } = datasetShape(config.data);
-  const runs = planRuns(config).length;
+  const { inputSize, outputSize } = datasetShape(config);
+  // A mirrored run trains two networks (copies a and b of mirror.ts), as two runs would.
+  const runs = planRuns(config).length * (config.mirror === '1' && config.arch !== 'rnn' ? 2 : 1);
+  if (config.arch === 'rnn') {
+    // `weights` as multiply–adds per example (6·B·weights FLOPs a step), `units` as the floats of
+    // the T hidden states per example: the terms below then count the recurrence and its states.
+    const rnn = rnnShape(config.N, outputSize);
+    return {
+      runs,
+      seeds: config.seeds,
+      orthogonal: config.init !== 'gaussian',
+      inputSize,
+      outputSize,
+      weights: rnn.forwardMultiplyAdds,
+      units: rnn.sequence.steps * config.N + outputSize,
+      layers: rnn.matrices,
+      sequentialLayers: rnn.sequence.steps + 2,
+      jacobianLayers: 0,
+    };
+  }
   const layers: [number, number][] = [];
   let fanIn = inputSize;
   for (let l = 0; l < config.L; l++) {
@@ -181,6 +208,8 @@ function shapeOf(config: CostConfig): Shape {
     weights: layers.reduce((sum, [a, b]) => sum + a * b, 0),
     units: config.L * config.N + outputSize,
     layers,
+    sequentialLayers: config.L + 1,
+    jacobianLayers: config.L,
   };
 }
 
@@ -193,7 +222,7 @@ function speedOf(facts: BackendFacts): BackendSpeed {
 function tableStepSeconds(config: CostConfig, speed: BackendSpeed): number {
   const shape = shapeOf(config);
   const flops = 6 * config.bs * shape.weights * shape.runs;
-  const dispatches = (config.L + 1) * (speed.perRun ? shape.runs : 1);
+  const dispatches = shape.sequentialLayers * (speed.perRun ? shape.runs : 1);
   return flops / speed.flopsPerSecond + dispatches * speed.layerSeconds + STEP_SECONDS;
 }
 
@@ -211,7 +240,7 @@ export function calibrationOf(facts: BackendFacts): number {
 
 /** Seconds of one forward pass of every run over `examples` held-out examples. */
 function forwardSeconds(shape: Shape, config: CostConfig, speed: BackendSpeed, examples: number): number {
-  const dispatches = (config.L + 1) * (speed.perRun ? shape.runs : 1);
+  const dispatches = shape.sequentialLayers * (speed.perRun ? shape.runs : 1);
   const fixed = FORWARD_LAYER_SHARE * dispatches * speed.layerSeconds;
   return fixed + (2 * examples * shape.weights * shape.runs) / speed.flopsPerSecond;
 }
@@ -249,7 +278,9 @@ export function predict(config: CostConfig, facts: BackendFacts): Prediction {
     drawSeconds += shape.runs * m * n * COPY_SECONDS_PER_FLOAT;
   }
   const buildSeconds =
-    drawSeconds + shape.runs * (config.L + 1) * VARIABLE_SECONDS + parameterBytes * UPLOAD_SECONDS_PER_BYTE;
+    drawSeconds +
+    shape.runs * shape.layers.length * VARIABLE_SECONDS +
+    parameterBytes * UPLOAD_SECONDS_PER_BYTE;
 
   const fixedForward = calibration * forwardSeconds(shape, config, speed, 0);
   const perExample = calibration * forwardSeconds(shape, config, speed, 1) - fixedForward;
@@ -259,8 +290,10 @@ export function predict(config: CostConfig, facts: BackendFacts): Prediction {
   const evaluationSliceSeconds = fixedForward + evaluationChunk * perExample;
   const n3 = config.N ** 3;
   const spectrumSeconds =
-    (calibration * (shape.runs * config.L * 2 * n3)) / speed.flopsPerSecond +
-    shape.runs * SVD_SECONDS_PER_N3 * n3;
+    shape.jacobianLayers === 0
+      ? 0
+      : (calibration * (shape.runs * shape.jacobianLayers * 2 * n3)) / speed.flopsPerSecond +
+        shape.runs * SVD_SECONDS_PER_N3 * n3;
 
   // Memory. Building: every run's weights as drawn on the host, the tensors made from them, and
   // the draw cache. Training: parameters and optimizer state, the draw cache, what pending

@@ -4,17 +4,21 @@ import { DEFAULT_TEACHER } from './data/teacher.ts';
 import { SLOT_COUNT } from './optimizerSlots.ts';
 import { orthogonalityFlops } from './orthogonalityFlops.ts';
 import { planRuns } from './runs.ts';
+import { rnnOrthogonalityFlops, rnnShape } from './rnn/rnnCost.ts';
 
-/** MNIST's 28 × 28 pixels and 10 classes; the teacher's input dimension and single output. */
-export function datasetShape(data: LabConfig['data']): { inputSize: number; outputSize: number } {
-  return data === 'mnist'
+/** MNIST's 28 × 28 pixels and 10 classes; the teacher's input dimension d and single output. */
+export function datasetShape(config: Pick<LabConfig, 'data'> & Partial<Pick<LabConfig, 'dim'>>): {
+  inputSize: number;
+  outputSize: number;
+} {
+  return config.data === 'mnist'
     ? { inputSize: 784, outputSize: 10 }
-    : { inputSize: DEFAULT_TEACHER.inputSize, outputSize: 1 };
+    : { inputSize: config.dim ?? DEFAULT_TEACHER.inputSize, outputSize: 1 };
 }
 
 export interface RunCost {
   readonly runCount: number;
-  /** Weights and biases of one run. */
+  /** Weights and biases of one run (both copies of a mirrored one). */
   readonly parameterCount: number;
   /**
    * 2 × multiply–adds of the matMuls of one step, all runs (backward ≈ 2 × forward), with those of
@@ -28,10 +32,27 @@ export interface RunCost {
 /** What the runs of `config` cost, known before a single weight is drawn. */
 export function estimateCost(
   config: Pick<LabConfig, 'L' | 'N' | 'bs' | 'opt' | 'init' | 'seeds' | 'seed' | 'data'> &
-    Partial<Pick<LabConfig, 'orth'>>,
-  shape = datasetShape(config.data),
+    Partial<Pick<LabConfig, 'orth' | 'dim' | 'arch' | 'mirror'>>,
+  shape = datasetShape(config),
 ): RunCost {
   const runCount = planRuns(config).length;
+  // A mirrored run is two networks, copies a and b (mirror.ts): twice everything per run.
+  const copies = config.mirror === '1' && config.arch !== 'rnn' ? 2 : 1;
+  if (config.arch === 'rnn') {
+    // Row-sequential MNIST through one recurrent layer; L is not used.
+    const rnn = rnnShape(config.N, shape.outputSize);
+    return {
+      runCount,
+      parameterCount: rnn.parameterCount,
+      flopsPerStep:
+        (6 * config.bs * rnn.forwardMultiplyAdds + rnnOrthogonalityFlops(config.orth ?? 'none', config.N)) *
+        runCount,
+      memoryBytes:
+        4 *
+        runCount *
+        (rnn.parameterCount * (2 + SLOT_COUNT[config.opt]) + config.bs * rnn.stepFloatsPerExample),
+    };
+  }
   const widths = [shape.inputSize, ...Array.from({ length: config.L }, () => config.N), shape.outputSize];
   let weightCount = 0;
   let unitCount = 0;
@@ -47,9 +68,9 @@ export function estimateCost(
   const activationFloats = config.bs * (shape.inputSize + 2 * unitCount);
   return {
     runCount,
-    parameterCount,
-    flopsPerStep: (6 * config.bs * weightCount + orthogonality) * runCount,
-    memoryBytes: 4 * runCount * (parameterCount * (2 + SLOT_COUNT[config.opt]) + activationFloats),
+    parameterCount: parameterCount * copies,
+    flopsPerStep: (6 * config.bs * weightCount + orthogonality) * runCount * copies,
+    memoryBytes: 4 * runCount * copies * (parameterCount * (2 + SLOT_COUNT[config.opt]) + activationFloats),
   };
 }
 

@@ -4,6 +4,7 @@ import { BatchOrder } from './data/batchOrder.ts';
 import type { ByteSource, Dataset, Task } from './data/dataset.ts';
 import { loadMnist, mnistDataset } from './data/mnist.ts';
 import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
+import { trainingSubset } from './data/subset.ts';
 import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
 import { initialLayerSteps, type InitialLayer } from './init.ts';
 import { constrainInits } from './constrainedInit.ts';
@@ -15,6 +16,7 @@ import { StackedTrainer } from './stackedTrainer.ts';
 import { preferredFormulation, type Formulation, type Trainer } from './trainer.ts';
 import { costConfigOf, planRuns, resolveRuns, type RunInfo, type RunSpec } from './runs.ts';
 import { estimateCost } from './cost.ts';
+import { createRnnExperiment } from './rnn/rnnExperiment.ts';
 import {
   BudgetRefusal,
   backendKind,
@@ -138,8 +140,14 @@ export interface Experiment {
 }
 
 async function resolveDataset(config: LabConfig, options: ExperimentOptions): Promise<Dataset> {
+  const whole = await wholeDataset(config, options);
+  return config.ntrain > 0 ? trainingSubset(whole, config.ntrain) : whole;
+}
+
+async function wholeDataset(config: LabConfig, options: ExperimentOptions): Promise<Dataset> {
   if (options.dataset) return options.dataset;
-  if (config.data === 'teacher') return teacherDataset(config.seed, options.teacher);
+  if (config.data === 'teacher')
+    return teacherDataset(config.seed, { inputSize: config.dim, ...options.teacher });
   if (!options.dataSource)
     throw new Error('data=mnist needs options.dataSource to read the prepared MNIST files');
   return mnistDataset(await loadMnist(options.dataSource));
@@ -163,6 +171,12 @@ export async function createExperiment(
   const batchSize = Math.min(config.bs, dataset.trainCount);
   if (batchSize < config.bs) notes.push(`batch size reduced to the ${dataset.trainCount} training examples`);
   const evalExamples = Math.min(options.evalExamples ?? 1000, dataset.testCount);
+  if (config.arch === 'rnn')
+    return createRnnExperiment(
+      { config, runs, dataset, scaling, cache, notes, onProgress: options.onProgress },
+      (trainer) =>
+        new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer),
+    );
 
   const shapes: { key: LayerKey; fanIn: number; fanOut: number }[] = [
     ...Array.from({ length: config.L }, (_, l) => ({
@@ -210,10 +224,16 @@ export async function createExperiment(
   const rates = runs.map((run) => run.lr);
   // Under stiefel and oblique the networks start on their constraint set (constrainInits).
   const start = await constrainInits(inits, config);
+  // mirror=1: every run is f = (g_a − g_b)/√2 of two copies of this init (mirror.ts).
+  const mirrored = config.mirror === '1';
+  if (mirrored)
+    notes.push(
+      'mirrored: each run is (g_a − g_b)/√2 of two copies of its init (output 0 at init, the same tangent kernel; twice the parameters and work); signal, Jacobian, weight spectra and gradient norms are of copy a',
+    );
   const trainer: Trainer =
     formulation === 'per-run'
-      ? new PerRunTrainer(runs.length, config.act, start, config.opt, rates, config)
-      : new StackedTrainer(runs.length, config.act, start, config.opt, rates, config);
+      ? new PerRunTrainer(runs.length, config.act, start, config.opt, rates, config, mirrored)
+      : new StackedTrainer(runs.length, config.act, start, config.opt, rates, config, mirrored);
   return new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer);
 }
 
@@ -250,7 +270,8 @@ class StackedExperiment implements Experiment {
     this.x = new Float32Array(rows * dataset.inputSize);
     this.y = new Float32Array(rows * dataset.outputSize);
 
-    // Every cost but the parameter count is the same for each run: one run's, times the runs.
+    // Every cost but the parameter count is the same for each run: one run's (both copies of a
+    // mirrored one, estimateCost counts them), times the runs.
     const cost = estimateCost(
       { ...config, bs: batchSize, init: 'gaussian', seeds: 1 },
       { inputSize: dataset.inputSize, outputSize: dataset.outputSize },

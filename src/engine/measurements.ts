@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LabConfig } from '../config/schema.ts';
 import { SIGNAL_EXAMPLES } from './budget.ts';
 import type { Dataset } from './data/dataset.ts';
+import {
+  measureCurvature,
+  type CurvatureMeasurement,
+  type CurvatureOptions,
+} from './curvatureMeasurement.ts';
 import { HeldOutEvaluation } from './evaluation.ts';
 import { gradientNorms, readGradientNorms, type GradientNorms } from './gradientNorms.ts';
 import type { InputScaling } from './inputScaling.ts';
@@ -15,6 +20,7 @@ import {
 } from './jacobian.ts';
 import type { StackedModel } from './model.ts';
 import { empiricalNtk, ntkProbeInputs, weightChange } from './ntk.ts';
+import { mirroredNtk } from './mirror.ts';
 import type { FrozenNetworks } from './trainer.ts';
 import type { RunInfo } from './runs.ts';
 import { weightSpectra, type WeightSpectra, type WeightSpectraOptions } from './weightSpectra.ts';
@@ -153,13 +159,17 @@ export class NetworkMeasurements {
 
   /**
    * The empirical NTK of output unit `unit` of every run on the first `count` (≤ 64) held-out
-   * examples, sorted by class: one forward and one backward pass over them, all runs stacked.
+   * examples, sorted by class: one forward and one backward pass over them, all runs stacked (both
+   * copies of mirrored runs).
    */
   async ntk(count: number, unit: number): Promise<NtkMeasurement> {
     const probe = ntkProbeInputs(this.context.dataset, this.context.scaling, count);
     const x = tf.tensor2d(probe.x, [probe.count, probe.inputSize]);
     try {
-      const { kernels, outputs } = await empiricalNtk(this.networks.model(), x, unit);
+      // Mirrored runs: the kernel and outputs of f = (g_a − g_b)/√2 from those of both copies.
+      const copies = this.networks.copies?.();
+      const measured = await empiricalNtk(copies ?? this.networks.model(), x, unit);
+      const { kernels, outputs } = copies ? mirroredNtk(measured) : measured;
       return {
         inputs: probe.x,
         count: probe.count,
@@ -172,6 +182,21 @@ export class NetworkMeasurements {
     } finally {
       x.dispose();
     }
+  }
+
+  /**
+   * λ_max of the Fisher information of every run on the first `count` (≤ 64) held-out examples,
+   * the NTK's probe inputs (cross-entropy Fisher for classification, MSE for regression), and with
+   * `jacobian` s²_max of the input–output Jacobian jacobianSpectrum() measures. See curvature.ts.
+   */
+  curvature(options: CurvatureOptions): Promise<CurvatureMeasurement> {
+    const { networks, context } = this;
+    const source = {
+      model: () => networks.model(),
+      ...(networks.copies ? { copies: () => networks.copies!() } : {}),
+      jacobianSpectrum: () => this.jacobianSpectrum(),
+    };
+    return measureCurvature(source, context.dataset, context.scaling, options);
   }
 
   /**

@@ -92,11 +92,12 @@ export function gramPenaltyGradient(stored: tf.Tensor, gain: number, c: number, 
 export function retractToStiefel(
   stored: tf.Tensor,
   gain: number,
-  g: number,
+  /** The target singular value: a number, or one per matrix ([…, 1, 1], e.g. rmsSingularValue). */
+  g: number | tf.Tensor,
   iterations = STEP_ITERATIONS,
 ): tf.Tensor {
   return tf.tidy(() => {
-    let x = tf.mul(stored, gain / g);
+    let x = tf.div(tf.mul(stored, gain), g);
     const gram = smallerGram(x);
     const rowSumBound = tf.max(tf.sum(tf.abs(gram), -1, true), -2, true);
     x = tf.mul(x, tf.sqrt(tf.minimum(1, tf.div(2, rowSumBound))));
@@ -105,7 +106,26 @@ export function retractToStiefel(
       const step = tf.mul(tf.sub(tf.mul(identity, 3), smallerGram(x)), 0.5);
       x = onSmallerSide(x, step);
     }
-    return tf.mul(x, g / gain);
+    return tf.div(tf.mul(x, g), gain);
+  });
+}
+
+/**
+ * ‖γS‖_F/√k of each matrix ([…, 1, 1]), k its smaller side: the root-mean-square singular value,
+ * the scale s of the nearest s·Q to a matrix near the Stiefel manifold.
+ */
+export function rmsSingularValue(stored: tf.Tensor, gain: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [rows, cols] = stored.shape.slice(-2) as [number, number];
+    return tf.mul(tf.sqrt(tf.div(tf.sum(tf.square(stored), [-2, -1], true), Math.min(rows, cols))), gain);
+  });
+}
+
+/** The root-mean-square norm of the units' incoming weights γ·s_j (entries along `unitAxis`), […, 1, 1]. */
+export function rmsUnitNorm(stored: tf.Tensor, gain: number, unitAxis: number): tf.Tensor {
+  return tf.tidy(() => {
+    const units = stored.shape.at(unitAxis === -2 ? -1 : -2)!;
+    return tf.mul(tf.sqrt(tf.div(tf.sum(tf.square(stored), [-2, -1], true), units)), gain);
   });
 }
 
@@ -125,10 +145,16 @@ export function stiefelDeviation(stored: tf.Tensor, gain: number, g: number): tf
  * The Oblique constraint: every unit's incoming weights (the entries along `unitAxis`, the fan-in
  * axis of the stored layout) rescaled so that γ·‖s_j‖ = norm. A zero vector stays zero.
  */
-export function rescaleUnits(stored: tf.Tensor, gain: number, norm: number, unitAxis: number): tf.Tensor {
+export function rescaleUnits(
+  stored: tf.Tensor,
+  gain: number,
+  /** A number, or one per matrix ([…, 1, 1], e.g. rmsUnitNorm). */
+  norm: number | tf.Tensor,
+  unitAxis: number,
+): tf.Tensor {
   return tf.tidy(() => {
     const lengths = tf.sqrt(tf.sum(tf.square(stored), unitAxis, true));
-    const factor = tf.div(norm / gain, lengths);
+    const factor = tf.div(tf.div(norm, gain), lengths);
     return tf.mul(stored, tf.where(tf.greater(lengths, 0), factor, tf.onesLike(factor)));
   });
 }

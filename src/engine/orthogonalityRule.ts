@@ -1,12 +1,22 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LabConfig } from '../config/schema.ts';
 import type { LayerScaling } from './init.ts';
-import { gramPenaltyGradient, rescaleUnits, retractToStiefel } from './orthogonality.ts';
+import {
+  gramPenaltyGradient,
+  rescaleUnits,
+  retractToStiefel,
+  rmsSingularValue,
+  rmsUnitNorm,
+} from './orthogonality.ts';
 
 export type OrthogonalityId = LabConfig['orth'];
 
-/** What the `orth` option needs: the method, its strength λ, and σ_w², which sets the gain. */
-export type OrthogonalitySettings = Pick<LabConfig, 'orth' | 'olam' | 'sw2'>;
+/**
+ * What the `orth` option needs: the method, its strength λ, σ_w², which sets the gain, and
+ * whether the projections keep that gain or let each layer's scale follow the steps (default fixed).
+ */
+export type OrthogonalitySettings = Pick<LabConfig, 'orth' | 'olam' | 'sw2'> &
+  Partial<Pick<LabConfig, 'oscale'>>;
 
 /** Plain training: what a trainer built without settings does. */
 export const NO_ORTHOGONALITY: OrthogonalitySettings = { orth: 'none', olam: 0, sw2: 1 };
@@ -46,6 +56,13 @@ interface Layer {
  *   mean-field theory). Sokół & Park's Oblique networks also carried a soft penalty; this one
  *   does not (olam is not used).
  *
+ * With oscale=free the projections keep each layer's current scale instead of the init's gain:
+ * Stiefel retracts W to s·polar(W) with s the root-mean-square singular value of the updated W,
+ * Oblique rescales every unit to the root-mean-square unit norm. The Euclidean step's radial part
+ * then moves s, so W = s·Q trains its isotropic scale as Sokół & Park's manifold networks did
+ * (their appendix: "we allow the scales of the manifold constrained weights to vary"); with a
+ * fixed gain a network at small q* stays in tanh's linear regime for good.
+ *
  * The projections are retractions after a Euclidean step (their Eq. 47 applied to the updated
  * matrix), not the Riemannian Adam of Sokół & Park: the optimizer's state is not transported.
  */
@@ -76,17 +93,19 @@ export class OrthogonalityRule {
 
   /** Layer `index`'s updated stored weights, put back on the constraint set (or as they are). */
   project(index: number, updated: tf.Tensor, iterations?: number): tf.Tensor {
-    const { orth, sw2 } = this.settings;
+    const { orth, sw2, oscale } = this.settings;
     if ((orth !== 'stiefel' && orth !== 'oblique') || !this.constrains(index)) return updated;
     const { fanIn, fanOut, scaling } = this.layers[index]!;
-    if (orth === 'oblique')
-      return rescaleUnits(updated, scaling.weightGain, Math.sqrt(sw2), this.layout === 'rows' ? -2 : -1);
-    return retractToStiefel(
-      updated,
-      scaling.weightGain,
-      Math.sqrt(gainSquared(sw2, fanIn, fanOut)),
-      iterations,
-    );
+    const free = oscale === 'free';
+    if (orth === 'oblique') {
+      const unitAxis = this.layout === 'rows' ? -2 : -1;
+      const norm = free ? rmsUnitNorm(updated, scaling.weightGain, unitAxis) : Math.sqrt(sw2);
+      return rescaleUnits(updated, scaling.weightGain, norm, unitAxis);
+    }
+    const g = free
+      ? rmsSingularValue(updated, scaling.weightGain)
+      : Math.sqrt(gainSquared(sw2, fanIn, fanOut));
+    return retractToStiefel(updated, scaling.weightGain, g, iterations);
   }
 
   /** Whether weights must be put on the constraint set before the first step (see projectInits). */

@@ -17,6 +17,7 @@ import { SLOT_COUNT, type OptimizerId } from './optimizerSlots.ts';
 import type { FrozenNetworks, Trainer } from './trainer.ts';
 import { variableFrom } from './variables.ts';
 import { scaled } from './gain.ts';
+import { MIRROR_SCALE, copiesPerRun } from './mirror.ts';
 
 /** One layer of one run, in column layout: h = weightGain·(Wᵀ x) + biasGain·b for x of shape [n_in, B]. */
 interface ColumnParameters {
@@ -43,7 +44,8 @@ interface ColumnLayer extends ColumnParameters {
  * Wᵀ·x, backward Wᵀ's transpose times δ, and the weight gradient δ·xᵀ, each an untransposed 2-D
  * product with an [n, B] activation block as the right operand. A frozen (diverged) run is not
  * computed at all. The arithmetic is that of StackedModel, so both formulations train alike (a
- * test holds them together).
+ * test holds them together). A mirrored run (mirror.ts) is two such chains, copy a of run r at
+ * r and copy b at R + r, whose outputs meet in the loss.
  */
 export class PerRunTrainer implements Trainer {
   readonly formulation = 'per-run';
@@ -60,14 +62,18 @@ export class PerRunTrainer implements Trainer {
     /** One per run: each run's chain of kernels takes its own η as a scalar. */
     private readonly learningRates: readonly number[],
     orthogonality: OrthogonalitySettings = NO_ORTHOGONALITY,
+    /** Every run is f = (g_a − g_b)/√2 of two copies of its init (mirror.ts). */
+    private readonly mirrored = false,
   ) {
     registerFusedLayerKernels();
     this.orthogonality = new OrthogonalityRule(orthogonality, 'columns', inits);
     this.live = new Array<boolean>(runCount).fill(true);
     const slots = (shape: number[]) =>
       Array.from({ length: SLOT_COUNT[optimizer] }, () => variableFrom(tf.zeros(shape)));
-    this.runs = Array.from({ length: runCount }, (_, r) =>
-      inits.map((init) => ({
+    // Copy b of run r (index R + r) starts from run r's arrays, so both copies hold the same bits.
+    this.runs = Array.from({ length: runCount * copiesPerRun(mirrored) }, (_, network) => {
+      const r = network % runCount;
+      return inits.map((init) => ({
         fanIn: init.fanIn,
         fanOut: init.fanOut,
         scaling: init.scaling,
@@ -77,8 +83,8 @@ export class PerRunTrainer implements Trainer {
         biases: variableFrom(tf.tensor2d(init.biases[r]!, [init.fanOut, 1])),
         weightSlots: slots([init.fanOut, init.fanIn]),
         biasSlots: slots([init.fanOut, 1]),
-      })),
-    );
+      }));
+    });
   }
 
   trainStep(task: Task, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
@@ -86,9 +92,11 @@ export class PerRunTrainer implements Trainer {
     return tf.tidy(() => {
       const columns = tf.transpose(x);
       const targets = tf.transpose(y);
-      const losses = this.runs.map((layers, r) =>
-        this.live[r]
-          ? tf.tidy(() => this.trainRun(layers, this.learningRates[r]!, task, x, columns, targets))
+      const losses = this.live.map((live, r) =>
+        live
+          ? tf.tidy(() =>
+              this.trainRun(this.copiesOf(r, this.runs), this.learningRates[r]!, task, x, columns, targets),
+            )
           : tf.scalar(NaN),
       );
       return tf.stack(losses) as tf.Tensor1D;
@@ -99,27 +107,33 @@ export class PerRunTrainer implements Trainer {
     const frozen: ColumnParameters[][] = this.runs.map((layers) =>
       layers.map((layer) => ({ ...layer, weights: tf.clone(layer.weights), biases: tf.clone(layer.biases) })),
     );
+    // Of mirrored runs, the copies a (the first R): the network that signal, gradient norms and
+    // model() look inside (see FrozenNetworks.model).
+    const copiesA = frozen.slice(0, this.runCount);
     let model: StackedModel | null = null;
+    let both: StackedModel | null = null;
     return {
       outputs: (x) => this.outputsOf(frozen, x),
       signal: (x) => {
         const columns = tf.transpose(x);
         return tf.stack(
-          frozen.map((layers) =>
+          copiesA.map((layers) =>
             tf.stack(this.forward(layers, columns).preActivations.map((h) => tf.mean(tf.square(h)))),
           ),
         ) as tf.Tensor2D;
       },
       gradientNorms: (task, x, y, runIds) =>
         this.gradientNormsOf(
-          runIds.map((r) => frozen[r]!),
+          runIds.map((r) => copiesA[r]!),
           task,
           x,
           y,
         ),
-      model: () => (model ??= this.stacked(frozen)),
+      model: () => (model ??= this.stacked(copiesA)),
+      ...(this.mirrored ? { copies: () => (both ??= this.stacked(frozen)) } : {}),
       dispose: () => {
         model?.dispose();
+        both?.dispose();
         for (const layer of frozen.flat()) tf.dispose([layer.weights, layer.biases]);
       },
     };
@@ -136,9 +150,25 @@ export class PerRunTrainer implements Trainer {
     }
   }
 
-  private outputsOf(runs: readonly (readonly ColumnParameters[])[], x: tf.Tensor2D): tf.Tensor3D {
+  /** The networks of run r: [its network], or its copies [a, b] when mirrored. */
+  private copiesOf<T>(r: number, networks: readonly T[]): T[] {
+    return this.mirrored ? [networks[r]!, networks[this.runCount + r]!] : [networks[r]!];
+  }
+
+  /** Run r's output [n_out, B] from its networks' outputs: (o_a − o_b)/√2 when mirrored. */
+  private runOutput(outputs: readonly tf.Tensor2D[]): tf.Tensor2D {
+    return outputs.length === 2 ? tf.mul(tf.sub(outputs[0]!, outputs[1]!), MIRROR_SCALE) : outputs[0]!;
+  }
+
+  /** The outputs [R, B, n_out] of every run (mirrored runs combined) of `networks`. */
+  private outputsOf(networks: readonly (readonly ColumnParameters[])[], x: tf.Tensor2D): tf.Tensor3D {
     const columns = tf.transpose(x);
-    return tf.stack(runs.map((layers) => tf.transpose(this.forward(layers, columns).output))) as tf.Tensor3D;
+    const runs = Array.from({ length: this.runCount }, (_, r) =>
+      tf.transpose(
+        this.runOutput(this.copiesOf(r, networks).map((layers) => this.forward(layers, columns).output)),
+      ),
+    );
+    return tf.stack(runs) as tf.Tensor3D;
   }
 
   /** Row-layout [R, n_in, n_out] stacks of the runs' parameters. */
@@ -176,21 +206,47 @@ export class PerRunTrainer implements Trainer {
     return { output: activity, inputs, preActivations };
   }
 
-  /** Forward, backward and update of one run; returns its loss before the update. */
+  /**
+   * Forward, backward and update of one run, given its networks (one, or the copies a and b of a
+   * mirrored run); returns its loss before the update.
+   */
   private trainRun(
-    layers: readonly ColumnLayer[],
+    copies: readonly (readonly ColumnLayer[])[],
     learningRate: number,
     task: Task,
     rows: tf.Tensor2D,
     columns: tf.Tensor2D,
     targets: tf.Tensor2D,
   ): tf.Scalar {
-    const pass = this.forward(layers, columns);
-    const { loss, gradient } = columnLoss(task, pass.output, targets);
+    // Both forward passes first: the loss needs both outputs (each copy's update then touches only
+    // its own variables).
+    const passes = copies.map((layers) => this.forward(layers, columns));
+    const { loss, gradient } = columnLoss(task, this.runOutput(passes.map((pass) => pass.output)), targets);
     // Plain SGD needs only η·gradient, and back-propagation is linear in δ: starting from η·δ
     // gives every parameter's step directly and saves a multiply per parameter.
     const folded = this.optimizer === 'sgd';
-    this.backward(layers, pass, folded ? tf.mul(gradient, learningRate) : gradient, rows, (index, grads) => {
+    const delta: tf.Tensor2D = folded ? tf.mul(gradient, learningRate) : gradient;
+    // ∂f/∂o_a = 1/√2 and ∂f/∂o_b = −1/√2 for a mirrored run.
+    const deltas: tf.Tensor2D[] =
+      copies.length === 2
+        ? [tf.mul<tf.Tensor2D>(delta, MIRROR_SCALE), tf.mul<tf.Tensor2D>(delta, -MIRROR_SCALE)]
+        : [delta];
+    copies.forEach((layers, c) =>
+      this.trainNetwork(layers, passes[c]!, deltas[c]!, rows, learningRate, folded),
+    );
+    return loss;
+  }
+
+  /** Back-propagates `delta` (∂loss/∂output, times η when `folded`) through one network and updates it. */
+  private trainNetwork(
+    layers: readonly ColumnLayer[],
+    pass: ReturnType<PerRunTrainer['forward']>,
+    delta: tf.Tensor2D,
+    rows: tf.Tensor2D,
+    learningRate: number,
+    folded: boolean,
+  ): void {
+    this.backward(layers, pass, delta, rows, (index, grads) => {
       const layer = layers[index]!;
       const rule = this.orthogonality;
       // The penalty's gradient is taken at the weights before this update, like the loss's.
@@ -202,7 +258,6 @@ export class PerRunTrainer implements Trainer {
       this.update(learningRate, layer.weights, weightGrad, layer.weightSlots, folded, project);
       this.update(learningRate, layer.biases, grads.biases, layer.biasSlots, folded);
     });
-    return loss;
   }
 
   /**

@@ -54,7 +54,17 @@ export interface FrozenNetworks {
    * the StackedModel's are as fast. Call inside tf.tidy.
    */
   gradientNorms?(task: Task, x: tf.Tensor2D, y: tf.Tensor2D, runIds: readonly number[]): tf.Tensor2D;
-  /** The parameters as a StackedModel (for gradient norms, spectra), made on first use and owned here. */
+  /**
+   * The parameters as a StackedModel (for gradient norms, spectra), made on first use and owned
+   * here. Of mirrored runs (mirror.ts), copy a only: the measurements that look inside one network
+   * (signal, spectra, gradient norms, weight change) take it as the run's network.
+   */
   model(): StackedModel;
+  /**
+   * Mirrored runs only: both copies as one StackedModel of 2R runs (run r's copy a at r, its copy b
+   * at R + r), made on first use and owned here, for the measurements of the mirrored function
+   * itself (its tangent kernel); absent for plain runs.
+   */
+  copies?(): StackedModel;
   dispose(): void;
 }

@@ -25,7 +25,16 @@ describe('named experiments', () => {
         ).toEqual(['N']);
       }
       if (named.chart === 'tau-vs-x') expect(definition.axes.length, named.id).toBeGreaterThan(0);
-      if (named.chart === 'curves') expect(definition.axes, named.id).toEqual([]);
+      // One curve per grid cell and init: any axes (none for the lazy regime).
+      if (named.chart === 'curves') expect(definition.axes.length, named.id).toBeLessThanOrEqual(2);
+      if (named.chart === 'curvature-scatter') expect(definition.measure, named.id).toBe('curvature');
+      if (named.chart === 'singular-values') expect(definition.measure, named.id).toBe('weights');
+      if (named.chart === 'error-vs-n') {
+        expect(definition.axes.map((axis) => axis.key)).toContain('ntrain');
+        // The error is the held-out loss at the last step: the sweep must evaluate, to the end.
+        expect(definition.base.lm, named.id).not.toBe('train');
+        expect(definition.measure, named.id).not.toBe('tau');
+      }
       // The best τ is taken over one of two axes, the other drawn along x.
       if (named.bestOver)
         expect(

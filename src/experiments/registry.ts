@@ -8,7 +8,8 @@
 import type { ParamKey } from '../config/schema.ts';
 
 /** How the Experiments view draws a result. */
-export type ExperimentChart = 'tau-vs-x' | 'change-vs-width' | 'curves';
+export type ExperimentChart =
+  'tau-vs-x' | 'change-vs-width' | 'curves' | 'curvature-scatter' | 'singular-values' | 'error-vs-n';
 
 export interface NamedExperiment {
   readonly id: string;
@@ -31,6 +32,10 @@ export interface NamedExperiment {
 
 const HUANG = 'Huang, Du & Xu (2021), Neural tangent kernel analysis of orthogonal initialization';
 const SAXE = 'Saxe, McClelland & Ganguli (2014), via Hlav (2019)';
+const SOKOL_PARK = 'Sokół & Park (2019), Information geometry of orthogonal initializations and training';
+const HLAV = 'Hlav (2019), Dynamical isometry and orthogonality';
+const CHEN =
+  'Chen, Li & Lin (2024), On the impacts of the random initialization in the neural tangent kernel theory';
 
 export const EXPERIMENTS: readonly NamedExperiment[] = [
   {
@@ -97,6 +102,58 @@ export const EXPERIMENTS: readonly NamedExperiment[] = [
       'Saxe et al.: deep linear networks on MNIST, epochs to a fixed training error against depth up to 100, the learning rate chosen best for each depth, orthogonal against scaled Gaussian weights.',
     chart: 'tau-vs-x',
     bestOver: 'lr',
+  },
+  {
+    id: 'curvature-at-init',
+    title: 'Curvature against the Jacobian at initialization',
+    paper: SOKOL_PARK,
+    figure: 'Fig. 2',
+    explanation:
+      'Along the critical line (χ₁ = 1), λ_max of the Fisher rises with s²_max of the Jacobian as q* grows; the orthogonal networks line up almost exactly, the Gaussian ones scatter with their draws.',
+    query:
+      '?act=tanh&L=32&N=128&data=mnist&init=both&seeds=3&steps=1&over=qstar=0.001..0.0625:7:log&measure=curvature&exp=curvature-at-init',
+    whatPaperUsed:
+      'tanh, depth 200, width 400, CIFAR-10, critical initializations with q* from about 9·10⁻⁴ to 1/64 and beyond, 5 networks each, and 5 deep linear networks (inputs scaled as at q* = 1/64).',
+    chart: 'curvature-scatter',
+  },
+  {
+    id: 'manifold-vs-euclidean',
+    title: 'Euclidean, Stiefel and Oblique training at two q*',
+    paper: SOKOL_PARK,
+    figure: 'Figs. 1 and 3',
+    explanation:
+      'Critical tanh networks at q* = 9·10⁻⁴ and 1/64: the Stiefel networks (scale free) train faster than the Euclidean ones and alike at both q*; λ_max of the Fisher (below) jumps within the first steps of Euclidean training, most at the small q*.',
+    query:
+      '?act=tanh&L=32&N=128&opt=adam&lr=1e-3&bs=64&data=mnist&init=orthogonal&seeds=1&steps=300&oscale=free&over=orth=none,stiefel,oblique&over=qstar=9e-4,0.015625&measure=curvature&exp=manifold-vs-euclidean',
+    whatPaperUsed:
+      'tanh, depth 200, width 400, CIFAR-10 and SVHN, Riemannian Adam (learning rates by Bayesian optimization), batch 1000, 5 networks each, 200 epochs; the manifold weights carried a trained isotropic scale, as oscale=free does here.',
+    chart: 'curves',
+  },
+  {
+    id: 'rnn-gain-penalty',
+    title: 'Recurrent network: orthogonal W and the gain-adjusted penalty',
+    paper: HLAV,
+    figure: 'Figs. 7–8',
+    explanation:
+      'A tanh RNN reads MNIST row by row: the Gaussian W’s singular values spread from 0 to 2.2, the orthogonal one’s start at the gain 1.1; the soft penalty holds them near 1, the gain-adjusted one near 1.1, and trains at least as fast.',
+    query:
+      '?arch=rnn&act=tanh&sw2=1.21&sb2=1e-4&N=64&bs=64&data=mnist&init=both&seeds=1&steps=1000&opt=adam&lr=1e-3&olam=0.1&lm=acc&thr=0.85&over=orth=none,soft,gain&measure=weights&exp=rnn-gain-penalty',
+    whatPaperUsed:
+      'Keras SimpleRNN with 64 units on row-sequential MNIST (28 steps of 28 pixels), batch 256, several epochs; Glorot against orthogonal recurrent kernels with gains, the plain and gain-adjusted penalties.',
+    chart: 'singular-values',
+  },
+  {
+    id: 'error-vs-n-mirrored',
+    title: 'Generalization error against sample size: standard against mirrored initialization',
+    paper: CHEN,
+    figure: 'comparison of generalization error (slides)',
+    explanation:
+      'A wide one-layer ReLU network trained by full-batch gradient descent on a smooth teacher in d = 8: the mirrored network (output 0 at init) has the lower held-out error at every n; grey guides: the predicted rates n^(−3/(d+3)) and n^(−1/2).',
+    query:
+      '?data=teacher&dim=8&act=relu&sw2=2&sb2=0.5&L=1&N=256&param=ntk&opt=sgd&lr=0.4&bs=1024&lm=test&init=both&seeds=1&steps=1000&over=ntrain=64..1024:5:log&over=mirror=0,1&measure=curves&exp=error-vs-n-mirrored',
+    whatPaperUsed:
+      'Gradient flow on networks of width m → ∞ (Gaussian weights and biases, √(2/m) scaling), a target of smoothness s ≥ 3/(d+1) with label noise, rates at a well-chosen stopping time; the slides do not give the sizes of their figure.',
+    chart: 'error-vs-n',
   },
 ];
 

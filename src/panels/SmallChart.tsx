@@ -2,7 +2,8 @@ import { axisBottom, axisLeft, select, type ScaleContinuousNumeric } from 'd3';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
-const MARGIN = { top: 8, right: 10, bottom: 36, left: 54 } as const;
+// The right margin holds half of the last x tick label ("1000", "100k").
+const MARGIN = { top: 8, right: 16, bottom: 36, left: 54 } as const;
 /** With a y-axis title, the left margin makes room for it beside the tick labels. */
 const Y_TITLE_MARGIN = 16;
 const HEIGHT = 205;

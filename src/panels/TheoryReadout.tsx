@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useLab } from '../state/store.ts';
+import { MNIST_ROWS } from '../engine/rnn/sequence.ts';
 import {
   criticalSigmaW2,
   jacobianMoments,
@@ -11,7 +12,7 @@ import { formatQuantity } from '../ui/format.ts';
 
 /** Mean-field numbers for the current point, all computed from the theory engine on every change. */
 export function TheoryReadout() {
-  const { act, sw2, sb2, L } = useLab((s) => s.config);
+  const { act, sw2, sb2, L, arch } = useLab((s) => s.config);
   const point = useMemo(() => meanFieldPoint(act, sw2, sb2), [act, sw2, sb2]);
   const critical = useMemo(() => criticalSigmaW2(act, sb2), [act, sb2]);
   const jacobian = useMemo(() => jacobianMoments(act, sw2, sb2, L), [act, sw2, sb2, L]);
@@ -56,39 +57,50 @@ export function TheoryReadout() {
         </tbody>
       </table>
       <p className="verdict" data-testid="trainability">
-        {L <= depthLimit
-          ? `Depth L = ${L} is within the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers.`
-          : `Depth L = ${L} exceeds the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers: expect training to fail.`}
+        {arch === 'rnn'
+          ? `arch=rnn: the depth is the ${MNIST_ROWS.steps} time steps through one W; the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers of the layered theory is a guide only.`
+          : L <= depthLimit
+            ? `Depth L = ${L} is within the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers.`
+            : `Depth L = ${L} exceeds the trainable depth ≈ ${formatQuantity(depthLimit, 3)} layers: expect training to fail.`}
       </p>
-      <h3>Jacobian JJᵀ at depth L = {L} (infinite width, input at q*)</h3>
-      <table className="numbers jacobian">
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col">Gaussian</th>
-            <th scope="col">orthogonal</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">mean of σ²</th>
-            <td>{formatQuantity(jacobian.gaussian.meanSq)}</td>
-            <td>{formatQuantity(jacobian.orthogonal.meanSq)}</td>
-          </tr>
-          <tr>
-            <th scope="row">variance of σ²</th>
-            <td data-testid="variance-gaussian">{formatQuantity(jacobian.gaussian.variance)}</td>
-            <td data-testid="variance-orthogonal">{formatQuantity(jacobian.orthogonal.variance)}</td>
-          </tr>
-          {sMax && (
-            <tr>
-              <th scope="row">s²_max</th>
-              <td>{formatQuantity(sMax.gaussian)}</td>
-              <td>{formatQuantity(sMax.orthogonal)}</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      {arch === 'rnn' ? (
+        <p className="spectrum-empty">
+          No Jacobian theory for the recurrent network: it is that of independent layers W^l, and every time
+          step shares one W.
+        </p>
+      ) : (
+        <>
+          <h3>Jacobian JJᵀ at depth L = {L} (infinite width, input at q*)</h3>
+          <table className="numbers jacobian">
+            <thead>
+              <tr>
+                <th scope="col" />
+                <th scope="col">Gaussian</th>
+                <th scope="col">orthogonal</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">mean of σ²</th>
+                <td>{formatQuantity(jacobian.gaussian.meanSq)}</td>
+                <td>{formatQuantity(jacobian.orthogonal.meanSq)}</td>
+              </tr>
+              <tr>
+                <th scope="row">variance of σ²</th>
+                <td data-testid="variance-gaussian">{formatQuantity(jacobian.gaussian.variance)}</td>
+                <td data-testid="variance-orthogonal">{formatQuantity(jacobian.orthogonal.variance)}</td>
+              </tr>
+              {sMax && (
+                <tr>
+                  <th scope="row">s²_max</th>
+                  <td>{formatQuantity(sMax.gaussian)}</td>
+                  <td>{formatQuantity(sMax.orthogonal)}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import {
   DEFAULT_CONFIG,
   PARAMS,
   cleanNumber,
+  settleCrossField,
   settleNumber,
   type Fix,
   type LabConfig,
@@ -49,7 +50,16 @@ export const useLab = create<LabState>()((set) => ({
   config: DEFAULT_CONFIG,
   notice: null,
   update: (values, options) =>
-    set((state) => ({ config: { ...state.config, ...sanitize(values, options?.exact ?? false) } })),
+    set((state) => {
+      const { config, fixes } = settleCrossField({
+        ...state.config,
+        ...sanitize(values, options?.exact ?? false),
+      });
+      // A control that moved another one (arch=rnn sets data=mnist) says so.
+      return fixes.length > 0
+        ? { config, notice: { title: 'Another setting was changed to go with this one', fixes } }
+        : { config };
+    }),
   load: (config, fixes) =>
     set({
       config,

@@ -3,7 +3,7 @@
  *   key=a..b:n:log   n values from a to b in equal ratios (a, b > 0)
  *   key=a..b:n       n values from a to b in equal steps
  *   key=v1,v2,…      the values listed (numbers, or a choice's values: act=tanh,relu)
- * Keys are the schema's URL keys; every value must be one the parameter can hold, exactly (a
+ * Keys are the schema's URL keys, or `qstar` (the critical pair with that fixed point, axisKey.ts); every value must be one the parameter can hold, exactly (a
  * sweep never clamps or rounds silently: a value out of range is an error that says why).
  */
 import {
@@ -18,6 +18,7 @@ import {
   type NumberParam,
   type ParamKey,
 } from '../config/index.ts';
+import { QSTAR_KEY, axisParam, type AxisKey } from './axisKey.ts';
 import type { SweepAxis, SweepValue } from './types.ts';
 
 /** A definition that cannot be run as written: the message says what and why, in one line. */
@@ -55,11 +56,11 @@ export function parseAxis(text: string): SweepAxis {
   if (at <= 0) throw new SweepDefinitionError(`"${clip(spec)}": write key=a..b:n[:log] or key=v1,v2,…`);
   const urlKey = spec.slice(0, at).trim();
   const body = spec.slice(at + 1).trim();
-  const key = paramKeyOf(urlKey);
+  const key: AxisKey | undefined = urlKey === QSTAR_KEY ? QSTAR_KEY : paramKeyOf(urlKey);
   if (key === undefined) throw new SweepDefinitionError(`"${clip(urlKey)}" is not a parameter of the lab`);
-  const refusal = NOT_SWEPT.get(key);
+  const refusal = key === QSTAR_KEY ? undefined : NOT_SWEPT.get(key);
   if (refusal) throw new SweepDefinitionError(`${urlKey} cannot be swept: ${refusal}`);
-  const param = PARAMS[key];
+  const param = axisParam(key);
   if (!body.includes('..')) return listAxis(key, body);
   if (param.kind !== 'number')
     throw new SweepDefinitionError(`${urlKey} is a choice: list its values (${urlKey}=a,b,…)`);
@@ -76,7 +77,7 @@ export function formatAxis(axis: SweepAxis): string {
 }
 
 function rangeAxis(
-  key: ParamKey,
+  key: AxisKey,
   param: NumberParam,
   fromText: string,
   toText: string,
@@ -111,8 +112,8 @@ function rangeAxis(
   return { key, values, spec, log };
 }
 
-function listAxis(key: ParamKey, body: string): SweepAxis {
-  const param = PARAMS[key];
+function listAxis(key: AxisKey, body: string): SweepAxis {
+  const param = axisParam(key);
   const parts = body.split(',').map((part) => part.trim());
   if (parts.some((part) => part === ''))
     throw new SweepDefinitionError(`${param.urlKey}: an empty value in "${clip(body)}"`);

@@ -6,9 +6,11 @@
 import { SWEEP_URL_KEYS, parseQuery, toQuery, type Fix, type LabConfig } from '../config/index.ts';
 import { EXPERIMENTS } from '../experiments/registry.ts';
 import { SweepDefinitionError, parseAxis } from './axis.ts';
+import { QSTAR_KEY, keysSetBy } from './axisKey.ts';
+import { criticalPairOf } from './criticalFamily.ts';
 import type { SweepAxis, SweepDefinition, SweepMeasure } from './types.ts';
 
-export const SWEEP_MEASURES: readonly SweepMeasure[] = ['tau', 'ntk'];
+export const SWEEP_MEASURES: readonly SweepMeasure[] = ['tau', 'ntk', 'curvature', 'weights', 'curves'];
 /** A grid over one or two parameters (a third would be hours of training and unreadable). */
 export const MAX_AXES = 2;
 
@@ -39,6 +41,12 @@ export function sweepDefinition(
   const axes: SweepAxis[] = over.map(parseAxis);
   if (axes.length === 2 && axes[0]!.key === axes[1]!.key)
     throw new SweepDefinitionError(`${axes[0]!.spec.split('=')[0]!} is swept twice`);
+  if (axes.length === 2) {
+    const [a, b] = axes.map((axis) => keysSetBy(axis.key));
+    const both = a!.find((key) => b!.includes(key));
+    if (both)
+      throw new SweepDefinitionError(`σ_w² and σ_b² are set by qstar; ${both} cannot be swept beside it`);
+  }
   if (!(SWEEP_MEASURES as readonly string[]).includes(measure))
     throw new SweepDefinitionError(`measure=${measure}: expected one of ${SWEEP_MEASURES.join(', ')}`);
   if (experiment !== null && !EXPERIMENTS.some((named) => named.id === experiment))
@@ -47,6 +55,7 @@ export function sweepDefinition(
     );
   const definition = { base, axes, measure: measure as SweepMeasure, experiment };
   checkThresholdMetric(definition);
+  checkCriticalFamily(definition);
   return definition;
 }
 
@@ -97,4 +106,13 @@ function checkThresholdMetric(definition: SweepDefinition): void {
     throw new SweepDefinitionError(
       'lm=acc: the teacher task is a regression, it has no accuracy; use lm=train or lm=test',
     );
+}
+
+/** Every q* of the axis has a critical pair the schema can hold, for every activation of the grid. */
+function checkCriticalFamily(definition: SweepDefinition): void {
+  const family = definition.axes.find((axis) => axis.key === QSTAR_KEY);
+  if (!family) return;
+  const acts = definition.axes.find((axis) => axis.key === 'act')?.values ?? [definition.base.act];
+  for (const act of acts)
+    for (const qStar of family.values) criticalPairOf(act as LabConfig['act'], qStar as number);
 }

@@ -6,10 +6,12 @@
  * split into the fewest stacked programs that each fit it. No tfjs here: the page can plan (count
  * runs and programs, refuse) without loading the engine.
  */
-import { PARAMS, type LabConfig, type ParamKey } from '../config/index.ts';
+import type { LabConfig, ParamKey } from '../config/index.ts';
 import { BudgetRefusal, predict, refuse, type BackendFacts, type Budget } from '../engine/budget.ts';
 import type { InitKind } from '../engine/init.ts';
 import { costConfigOf, planRuns } from '../engine/runs.ts';
+import { QSTAR_KEY, axisParam } from './axisKey.ts';
+import { criticalPairOf } from './criticalFamily.ts';
 import type { SweepDefinition, SweepValue } from './types.ts';
 
 /** One run of the grid. */
@@ -86,7 +88,10 @@ export function planSweep(definition: SweepDefinition, options: PlanOptions = {}
   return { points, groups };
 }
 
-/** Every combination of the axes' values, the first axis outermost. */
+/**
+ * Every combination of the axes' values, the first axis outermost. A q* axis sets σ_w² and σ_b²
+ * once the cell's activation is known (it may be swept too); the point records them beside q*.
+ */
 function gridCells(
   definition: SweepDefinition,
 ): { values: Record<string, SweepValue>; config: Partial<Record<ParamKey, SweepValue>> }[] {
@@ -94,15 +99,20 @@ function gridCells(
     { values: {}, config: {} },
   ];
   for (const axis of definition.axes) {
-    const urlKey = PARAMS[axis.key].urlKey;
+    const urlKey = axisParam(axis.key).urlKey;
     cells = cells.flatMap((cell) =>
       axis.values.map((value) => ({
         values: { ...cell.values, [urlKey]: value },
-        config: { ...cell.config, [axis.key]: value },
+        config: axis.key === QSTAR_KEY ? cell.config : { ...cell.config, [axis.key]: value },
       })),
     );
   }
-  return cells;
+  if (!definition.axes.some((axis) => axis.key === QSTAR_KEY)) return cells;
+  return cells.map((cell) => {
+    const act = (cell.config.act ?? definition.base.act) as LabConfig['act'];
+    const { sw2, sb2 } = criticalPairOf(act, cell.values[QSTAR_KEY] as number);
+    return { values: { ...cell.values, sw2, sb2 }, config: { ...cell.config, sw2, sb2 } };
+  });
 }
 
 /** What decides the shapes and the training of a run, η and the threshold aside. */

@@ -12,6 +12,7 @@ import {
   type LabConfig,
   type Param,
 } from '../config/index.ts';
+import { axisParam } from './axisKey.ts';
 import { SweepDefinitionError } from './axis.ts';
 import { parseSweepQuery } from './definition.ts';
 import type { SweepAxis, SweepResultFile } from './types.ts';
@@ -129,8 +130,10 @@ function checkPoint(point: Json, i: number, axes: readonly SweepAxis[]): void {
   wholeNumber(point, 'stepsTrained', at);
   if (point.ntkChange !== undefined) finite(point, 'ntkChange', at);
   if (point.weightChange !== undefined) numbers(point, 'weightChange', at);
+  for (const key of ['lambdaMaxFisher', 'sMaxSq', 'qStar', 'finalTestLoss'])
+    if (point[key] !== undefined && point[key] !== null) finite(point, key, at);
   for (const axis of axes) {
-    const key = PARAMS[axis.key].urlKey;
+    const key = axisParam(axis.key).urlKey;
     if (!axis.values.includes(point[key] as never))
       throw new SweepFileError(
         `${at}${key} = ${JSON.stringify(point[key])} is not a value of the axis ${axis.spec}`,
@@ -151,6 +154,27 @@ function checkCurve(curve: Json, i: number, pointCount: number): void {
     if (numbers(curve, 'evalSteps', at).length !== numbers(curve, 'evalMetric', at).length)
       throw new SweepFileError(`${at}evalMetric and evalSteps differ in length`);
   }
+  if (curve.curvatureSteps !== undefined || curve.lambdaMax !== undefined) {
+    if (numbers(curve, 'curvatureSteps', at).length !== measured(curve, 'lambdaMax', at).length)
+      throw new SweepFileError(`${at}lambdaMax and curvatureSteps differ in length`);
+  }
+  if (curve.weightSteps !== undefined || curve.weightSv !== undefined) {
+    const count = numbers(curve, 'weightSteps', at).length;
+    const sv = object(curve, 'weightSv', at);
+    for (const key of ['mean', 'std', 'min', 'max'])
+      if (measured(sv, key, `${at}weightSv.`).length !== count)
+        throw new SweepFileError(`${at}weightSv.${key} and weightSteps differ in length`);
+  }
+}
+
+/** A measured series: numbers, with null where a diverged run had none (JSON has no NaN). */
+function measured(record: Record_, key: string, at = ''): readonly (number | null)[] {
+  const values = array(record, key, at);
+  values.forEach((value, i) => {
+    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
+      throw new SweepFileError(`${at}${key}[${i}] is neither a finite number nor null`);
+  });
+  return values as (number | null)[];
 }
 
 function isObject(value: Json): value is Record_ {

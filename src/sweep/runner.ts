@@ -16,6 +16,7 @@ import { relativeChange } from '../engine/ntk.ts';
 import { sweepQuery } from './definition.ts';
 import { LAB_VERSION } from './labVersion.ts';
 import { planSweep, type SweepGroup, type SweepPlan } from './plan.ts';
+import { TrainingMeasurements } from './alongTraining.ts';
 import { EVAL_EXAMPLES, RunTracker, evalEvery, tauRule } from './tau.ts';
 import type { SweepCurve, SweepDefinition, SweepPoint, SweepProgress, SweepResultFile } from './types.ts';
 
@@ -136,6 +137,8 @@ async function runGroup(
   });
   const trackers = members.map((point) => new RunTracker(config.lm, point.config.thr, config.steps));
   const ntk = definition.measure === 'ntk';
+  const along = new TrainingMeasurements(definition.measure, members.length);
+  const testLoss: (number | null)[] = members.map(() => null);
   let initial: NetworkMeasurements | null = null;
   try {
     let initialKernels: NtkMeasurement | null = null;
@@ -145,17 +148,20 @@ async function runGroup(
     }
     const every = evalEvery(config.steps);
     const evaluates = config.lm !== 'train';
-    if (evaluates) await evaluateInto(experiment, trackers, config.lm);
+    if (evaluates) await evaluateInto(experiment, trackers, config.lm, testLoss);
+    if (along.due(0, config.steps)) await along.take(experiment, 0);
     progress.training(groupIndex, 0);
     for (let step = 1; step <= config.steps; step++) {
       abortCheck();
       const result = await experiment.step();
       result.loss.forEach((loss, r) => trackers[r]!.observeTrain(result.step, loss));
       if (evaluates && (step % every === 0 || step === config.steps))
-        await evaluateInto(experiment, trackers, config.lm);
+        await evaluateInto(experiment, trackers, config.lm, testLoss);
+      if (along.due(step, config.steps)) await along.take(experiment, step);
       progress.training(groupIndex, step);
       await progress.giveWay();
-      if (!ntk && trackers.every((tracker) => tracker.settled)) {
+      // Only τ is settled by reaching it: the other measures want the whole run.
+      if (definition.measure === 'tau' && trackers.every((tracker) => tracker.settled)) {
         progress.stoppedEarly(groupIndex, step);
         break;
       }
@@ -167,6 +173,7 @@ async function runGroup(
       const tracker = trackers[r]!;
       const diverged = tracker.divergedAt !== null;
       const change = changes && !diverged ? changes[r]! : null;
+      const measured = along.of(r, member.config);
       const point: SweepPoint = {
         ...member.values,
         init: member.init,
@@ -177,11 +184,14 @@ async function runGroup(
         finalLoss: tracker.meanOfWindow(),
         stepsTrained: tracker.stepsTrained,
         ...(change ?? {}),
+        ...measured.point,
+        ...(evaluates ? { finalTestLoss: diverged ? null : testLoss[r]! } : {}),
       };
       const curve = {
         steps: tracker.curveSteps,
         trainLoss: tracker.curveLoss,
         ...(evaluates ? { evalSteps: tracker.evalSteps, evalMetric: tracker.evalMetric } : {}),
+        ...measured.curve,
       };
       return { point, curve };
     });
@@ -191,14 +201,17 @@ async function runGroup(
   }
 }
 
+/** Evaluates every run into its tracker, and keeps each run's latest held-out loss in `losses`. */
 async function evaluateInto(
   experiment: Experiment,
   trackers: readonly RunTracker[],
   metric: 'test' | 'acc',
+  losses: (number | null)[],
 ): Promise<void> {
   const evaluation = await experiment.evaluate();
   const values = metric === 'acc' ? evaluation.accuracy! : evaluation.loss;
   trackers.forEach((tracker, r) => tracker.observeEval(evaluation.step, values[r]!));
+  evaluation.loss.forEach((loss, r) => (losses[r] = Number.isFinite(loss) ? loss : null));
 }
 
 /** measure=ntk: per run, the relative change of the NTK and of each layer's weights since step 0. */

@@ -1,12 +1,14 @@
-import type { LabConfig, ParamKey } from '../config/schema.ts';
+import type { LabConfig } from '../config/schema.ts';
 import type { InitKind } from '../engine/init.ts';
+import type { AxisKey } from './axisKey.ts';
 
 /** A value a swept parameter takes: a number, or a choice's value (e.g. 'relu'). */
 export type SweepValue = number | string;
 
 /** One swept parameter and the values it takes, in the order they run and are drawn. */
 export interface SweepAxis {
-  readonly key: ParamKey;
+  /** A parameter, or `qstar` (the critical pair with that fixed point: see axisKey.ts). */
+  readonly key: AxisKey;
   readonly values: readonly SweepValue[];
   /**
    * Canonical text of the axis, as links and files carry it, e.g. 'lr=0.001..1:9:log' (parseAxis
@@ -20,9 +22,13 @@ export interface SweepAxis {
 /**
  * What is measured at every grid point besides τ (always taken, from the configuration's `lm` and
  * `thr`): 'ntk' adds the relative change of the empirical NTK and of each layer's weights between
- * initialization and the last step.
+ * initialization and the last step; 'curvature' the largest eigenvalue of the Fisher information
+ * and s²_max of the input–output Jacobian at initialization, and λ_max(Fisher) along training;
+ * 'weights' the singular values of the hidden (or recurrent) weights along training; 'curves'
+ * nothing more, but like every measure other than 'tau' it trains each run to its last step
+ * (a τ sweep stops a group once every run has reached τ).
  */
-export type SweepMeasure = 'tau' | 'ntk';
+export type SweepMeasure = 'tau' | 'ntk' | 'curvature' | 'weights' | 'curves';
 
 /**
  * A grid over one or two parameters (axes) × the base configuration's inits × seeds. Every
@@ -61,7 +67,23 @@ export interface SweepPoint {
   readonly ntkChange?: number;
   /** measure 'ntk': ‖W_T − W_0‖_F/‖W_0‖_F per layer (hidden layers 1…L, then the readout). */
   readonly weightChange?: readonly number[];
+  /** measure 'curvature': λ_max of the Fisher information at initialization. */
+  readonly lambdaMaxFisher?: number;
+  /** measure 'curvature': the largest squared singular value of the input–output Jacobian at init. */
+  readonly sMaxSq?: number;
+  /** measure 'curvature': the fixed point q* of the point's (φ, σ_w², σ_b²); null where there is none. */
+  readonly qStar?: number | null;
+  /** lm=test or acc: the held-out loss at the last step (MSE for regression); null once diverged. */
+  readonly finalTestLoss?: number | null;
   readonly [sweptUrlKey: string]: SweepValue | boolean | null | undefined | readonly number[];
+}
+
+/** Singular values of weight matrices at a series of steps, one entry per step. */
+export interface SingularValueSeries {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly min: readonly number[];
+  readonly max: readonly number[];
 }
 
 /** A run's training curve, decimated (at most a few hundred points), for redrawing. */
@@ -74,6 +96,15 @@ export interface SweepCurve {
   /** lm=test or acc: the held-out metric τ was read from, at `evalSteps` (step 0 included). */
   readonly evalSteps?: readonly number[];
   readonly evalMetric?: readonly number[];
+  /** measure 'curvature': λ_max of the Fisher information at `curvatureSteps` (step 0 included). */
+  readonly curvatureSteps?: readonly number[];
+  readonly lambdaMax?: readonly number[];
+  /**
+   * measure 'weights': singular values of the hidden square weights W²…W^L pooled (arch=rnn: the
+   * recurrent W) at `weightSteps` (step 0 included).
+   */
+  readonly weightSteps?: readonly number[];
+  readonly weightSv?: SingularValueSeries;
 }
 
 export interface SweepProgress {

@@ -27,6 +27,8 @@ export {
   chiC,
   classifyPhase,
   criticalSigmaW2,
+  criticalPairAtQ,
+  type CriticalPair,
   depthScale,
   fixedPointC,
   fixedPointQ,

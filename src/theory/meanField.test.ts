@@ -5,6 +5,7 @@ import {
   cMap,
   chi1,
   chiC,
+  criticalPairAtQ,
   criticalSigmaW2,
   fixedPointC,
   fixedPointQ,
@@ -260,5 +261,35 @@ describe('meanFieldPoint', () => {
     const point = meanFieldPoint('tanh', 1.5, 0.05);
     const slope = point.chi1 + 1.5 * act.meanD2phiPhi(point.qStar);
     expect(point.xiQ).toBeCloseTo(-1 / Math.log(slope), 12);
+  });
+});
+
+describe('criticalPairAtQ', () => {
+  it('puts χ₁ = 1 at its own fixed point q* for tanh, erf and hard tanh', () => {
+    const cases = [
+      ...[1e-3, 1 / 64, 0.1, 0.5].flatMap((qStar) => [['tanh', qStar] as const, ['erf', qStar] as const]),
+      ['hardtanh', 0.1] as const,
+      ['hardtanh', 0.5] as const,
+    ];
+    for (const [act, qStar] of cases) {
+      const { sw2, sb2 } = criticalPairAtQ(act, qStar);
+      expect(fixedPointQ(act, sw2, sb2)).toBeCloseTo(qStar, 10);
+      expect(chi1(act, sw2, qStar)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('approaches (1/φ′(0)², 0) as q* → 0 and grows σ_b² with q*', () => {
+    const small = criticalPairAtQ('tanh', 1e-6);
+    expect(small.sw2).toBeCloseTo(1, 5);
+    expect(small.sb2).toBeLessThan(1e-10);
+    expect(criticalPairAtQ('tanh', 0.1).sb2).toBeGreaterThan(criticalPairAtQ('tanh', 0.01).sb2);
+  });
+
+  it('refuses activations without a q* family, and q* ≤ 0', () => {
+    expect(() => criticalPairAtQ('relu', 0.1)).toThrow(/no critical family/);
+    expect(() => criticalPairAtQ('linear', 0.1)).toThrow(/no critical family/);
+    expect(() => criticalPairAtQ('tanh', 0)).toThrow(/> 0/);
+    // Hard tanh is linear to double precision below |h| = 1: σ_b² underflows to 0.
+    expect(() => criticalPairAtQ('hardtanh', 1e-3)).toThrow(/not a stable fixed point/);
   });
 });

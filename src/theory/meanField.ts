@@ -143,3 +143,35 @@ export function criticalSigmaW2(act: ActivationLike, sb2: number): number {
   }
   return findRootInBracket(excess, lower, upper, 1e-13);
 }
+
+/** A critical initialization (χ₁ = 1) named by the fixed point q* its signal settles at. */
+export interface CriticalPair {
+  readonly sw2: number;
+  readonly sb2: number;
+}
+
+/**
+ * The critical pair with fixed point q* (Pennington et al. 2017; Sokół & Park §5): χ₁ = 1 at q*
+ * gives σ_w² = 1/E φ′(√q* z)², and q* being the length map's fixed point gives
+ * σ_b² = q* − σ_w² E φ(√q* z)². Along this family the mean squared singular value of the
+ * Jacobian stays 1 while its spread (s²_max) grows with q*. Positively homogeneous φ have no such
+ * family (every q* is a fixed point of (1/E φ′², 0)), so they throw; so does a q* whose σ_b²
+ * would be negative.
+ */
+export function criticalPairAtQ(act: ActivationLike, qStar: number): CriticalPair {
+  if (!(qStar > 0 && Number.isFinite(qStar))) throw new RangeError(`q* must be finite and > 0, got ${qStar}`);
+  const activation = resolveActivation(act);
+  if (activation.positivelyHomogeneous)
+    throw new RangeError(
+      `${activation.id} has no critical family indexed by q*: it is critical only at σ_w² = ${1 / activation.meanDphiSq(1)}, σ_b² = 0, where every q is a fixed point`,
+    );
+  const sw2 = 1 / activation.meanDphiSq(qStar);
+  const sb2 = qStar - sw2 * activation.meanPhiSq(qStar);
+  // σ_b² = 0 (hard tanh at small q*, where φ is linear to double precision) makes every small q a
+  // fixed point: q* would not name the initialization.
+  if (!(sb2 > 0))
+    throw new RangeError(
+      `q* = ${qStar}: the critical σ_b² is ${sb2}, so q* is not a stable fixed point for ${activation.id}`,
+    );
+  return { sw2, sb2 };
+}

@@ -76,6 +76,11 @@ export class MeasurementJob {
       this.timedNtk(ntk);
       return;
     }
+    if (config.arch === 'rnn') {
+      // The recurrent network's snapshot is its W's spectrum (reported as layer 1) alone.
+      this.timedWeights([1]);
+      return;
+    }
     let forward: Float32Array[] = [];
     this.timed(async () => {
       forward = await frozen.signal();
@@ -96,14 +101,7 @@ export class MeasurementJob {
     );
     // The NTK (a forward and backward pass over 32 inputs) before the costly spectra.
     this.timedNtk(ntk);
-    if (config.N <= MAX_WEIGHT_SPECTRUM_WIDTH) {
-      this.timed(async () => {
-        const layers = sampledLayers(config.L, WEIGHT_LAYERS);
-        const spectra = await frozen.weightSpectra({ layers });
-        const summaries = spectra.map((run) => summarizeLayers(run.layers));
-        this.post({ type: 'weights', generation, step, summaries, layers });
-      });
-    }
+    this.timedWeights(sampledLayers(config.L, WEIGHT_LAYERS));
     if (!plan.skipSpectrum) {
       this.timed(async () => {
         const started = performance.now();
@@ -139,6 +137,18 @@ export class MeasurementJob {
   dispose(): void {
     this.slices.length = 0;
     this.frozen.dispose();
+  }
+
+  /** The weight spectra of `layers`, pooled, where the width allows (MAX_WEIGHT_SPECTRUM_WIDTH). */
+  private timedWeights(layers: number[]): void {
+    if (this.config.N > MAX_WEIGHT_SPECTRUM_WIDTH) return;
+    const { frozen, generation } = this;
+    const step = frozen.step;
+    this.timed(async () => {
+      const spectra = await frozen.weightSpectra({ layers });
+      const summaries = spectra.map((run) => summarizeLayers(run.layers));
+      this.post({ type: 'weights', generation, step, summaries, layers });
+    });
   }
 
   private timedNtk(slices: readonly NtkSlice[]): void {

@@ -10,6 +10,7 @@ import {
 import { EVAL_CHUNK, type Experiment, type JacobianProbe } from '../engine/index.ts';
 import { MeasurementJob, type Post } from './measurementJob.ts';
 import { NtkSnapshots, predictNtkSeconds } from './ntkSnapshots.ts';
+import { rnnSkipEvents } from './rnnSkips.ts';
 import type { TrainingState } from './trainingProtocol.ts';
 
 export type { Post };
@@ -212,7 +213,9 @@ export class TrainingLoop {
       this.experiment = experiment;
       this.config = config;
       this.post({ type: 'built', generation, runs: experiment.runs, info: experiment.info });
-      this.ntk = this.planNtk(experiment, config, generation);
+      // The recurrent network (arch=rnn) has no layered measurements: the page is told why.
+      if (config.arch === 'rnn') for (const event of rnnSkipEvents(generation)) this.post(event);
+      this.ntk = config.arch === 'rnn' ? null : this.planNtk(experiment, config, generation);
       // The networks at initialization, measured from a copy while the first steps already train.
       this.schedule(true, true);
       this.setState('ready');

@@ -13,9 +13,12 @@ import { ColourBar } from './ColourBar.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { MARGIN, diagramGeometry, gridSpec, pointToValues } from './geometry.ts';
 import { QUANTITY_VIEWS } from './quantities.ts';
+import { MNIST_ROWS } from '../../engine/rnn/sequence.ts';
 
 export function PhaseDiagramPanel() {
-  const { act, sw2, sb2, L, pd, pdy } = useLab((s) => s.config);
+  const { act, sw2, sb2, L: layers, pd, pdy, arch } = useLab((s) => s.config);
+  // The recurrent network's depth is its 28 time steps through one W (L is not used there).
+  const L = arch === 'rnn' ? MNIST_ROWS.steps : layers;
   const update = useLab((s) => s.update);
   const containerRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(containerRef, 720);
@@ -168,7 +171,9 @@ export function PhaseDiagramPanel() {
             <svg width="28" height="10" aria-hidden="true">
               <line className="trainable-line" x1="2" x2="26" y1="5" y2="5" />
             </svg>
-            trainable at depth L = {L} (L ≤ 6 ξ_c)
+            {arch === 'rnn'
+              ? `trainable over T = ${L} time steps (T ≤ 6 ξ_c; the layered theory, a guide for the recurrent W)`
+              : `trainable at depth L = ${L} (L ≤ 6 ξ_c)`}
           </li>
           <li>
             <svg width="28" height="14" aria-hidden="true">

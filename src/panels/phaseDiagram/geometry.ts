@@ -9,9 +9,16 @@ const SB2_CELLS = 150;
 
 export type Sb2AxisScale = LabConfig['pdy'];
 
-/** The σ_b² range the diagram shows: log axes cannot hold 0, so they start at the slider's 1e-6. */
+/**
+ * The lowest σ_b² of the diagram's log axis: a log axis cannot hold 0, and below 10⁻⁶ the phases
+ * of every activation look as they do at 0 (the slider goes lower, for the critical family's tiny
+ * biases; such a configuration is marked at the axis's foot).
+ */
+const LOG_AXIS_SB2_MIN = 1e-6;
+
+/** The σ_b² range the diagram shows. */
 export function sb2Domain(scale: Sb2AxisScale): [number, number] {
-  return scale === 'log' ? [PARAMS.sb2.logMin ?? 1e-6, PARAMS.sb2.max] : [PARAMS.sb2.min, PARAMS.sb2.max];
+  return scale === 'log' ? [LOG_AXIS_SB2_MIN, PARAMS.sb2.max] : [PARAMS.sb2.min, PARAMS.sb2.max];
 }
 
 export function gridSpec(act: LabConfig['act'], scale: Sb2AxisScale): PhaseGridSpec {

@@ -19,6 +19,7 @@ export function SignalPanel() {
   const signals = useTraining((s) => s.signals);
   const runs = useTraining((s) => s.runs);
   const q1 = useTraining((s) => s.info?.inputScaling.q1 ?? null);
+  const arch = useLab((s) => s.config.arch);
   const first = signals[0];
   const latest = signals[signals.length - 1];
   const layers = latest?.forward[0]?.length ?? 0;
@@ -31,11 +32,15 @@ export function SignalPanel() {
     return { forward, chi1: meanFieldPoint(act, sw2, sb2).chi1 };
   }, [act, sw2, sb2, q1, layers]);
 
-  if (!latest || !first) {
+  if (!latest || !first || arch === 'rnn') {
     return (
-      <section className="panel signal-panel" aria-labelledby="signal-title">
+      <section className="panel signal-panel" aria-labelledby="signal-title" data-testid="signal-panel">
         <h2 id="signal-title">Signal propagation through the layers</h2>
-        <p className="spectrum-empty">Waiting for the networks…</p>
+        <p className="spectrum-empty">
+          {arch === 'rnn'
+            ? 'Not for the recurrent network (arch=rnn): its depth is time, every step shares one W, and the inputs enter at every step; the weights panel tracks W.'
+            : 'Waiting for the networks…'}
+        </p>
       </section>
     );
   }

@@ -16,6 +16,7 @@ const COMPACT_HEIGHT = 240;
 interface DrawnCurve {
   readonly id: string;
   readonly group: CurveGroup;
+  readonly dash: string | undefined;
   readonly colour: string;
   readonly label: string;
   readonly aggregate: SeedAggregate;
@@ -86,12 +87,7 @@ export function CurvesChart({ drawing, compact = false }: SweepChartProps) {
                     <path className="sweep-band" fill={c.colour} d={band} />
                   )}
                   {path && (
-                    <path
-                      className="sweep-line"
-                      stroke={c.colour}
-                      strokeDasharray={INIT_DASH[c.group.init]}
-                      d={path}
-                    />
+                    <path className="sweep-line" stroke={c.colour} strokeDasharray={c.dash} d={path} />
                   )}
                 </g>
               );
@@ -101,12 +97,11 @@ export function CurvesChart({ drawing, compact = false }: SweepChartProps) {
       </SmallChart>
       <SweepLegend
         markers={false}
-        entries={drawn.map((c): LegendEntry => ({
-          id: c.id,
-          init: c.group.init,
-          colour: c.colour,
-          label: c.label,
-        }))}
+        entries={drawn.map((c): LegendEntry =>
+          c.dash === INIT_DASH[c.group.init]
+            ? { id: c.id, init: c.group.init, colour: c.colour, label: c.label }
+            : { id: c.id, init: null, colour: c.colour, label: c.label, ...(c.dash ? { dash: c.dash } : {}) },
+        )}
       />
       {drawn.length === 0 && (
         <p className="sweep-note">Each group's curves are drawn as soon as its runs finish.</p>
@@ -127,17 +122,38 @@ export function CurvesChart({ drawing, compact = false }: SweepChartProps) {
   );
 }
 
+/** Dashes telling a second axis's values apart when the init does not need the dash. */
+const VALUE_DASH: readonly (string | undefined)[] = [undefined, '7 4', '1.5 3.5', '10 3 2 3'];
+
 function drawnCurves(drawing: SweepDrawing, axisKeys: readonly string[]): DrawnCurve[] {
   const groups = curveGroups(drawing.points, drawing.curves, axisKeys);
   const grid = [...new Set(groups.map((g) => JSON.stringify(axisKeys.map((k) => g.at[k]))))];
+  // One init over two axes (Sokół & Park's Fig. 1: method × q*): colour by the first axis and
+  // dash by the second, so that the lines of one method read as a family.
+  const singleInit = new Set(groups.map((g) => g.init)).size === 1;
+  const byValue = singleInit && axisKeys.length === 2;
+  const valuesOf = (key: string) => [...new Set(groups.map((g) => JSON.stringify(g.at[key])))];
+  const [firstValues, secondValues] = axisKeys.map(valuesOf);
   return groups.map((group) => {
     const cell = grid.indexOf(JSON.stringify(axisKeys.map((k) => group.at[k])));
     const where = axisKeys.map((k) => `${symbolOf(k)} = ${String(group.at[k])}`).join(', ');
+    const dash = byValue
+      ? VALUE_DASH[secondValues!.indexOf(JSON.stringify(group.at[axisKeys[1]!])) % VALUE_DASH.length]
+      : INIT_DASH[group.init];
     return {
       id: `${group.init}-${cell}`,
       group,
-      colour: grid.length > 1 ? sequenceColour(cell) : INIT_COLOUR[group.init],
-      label: grid.length > 1 ? `${INIT_NAME[group.init]}, ${where}` : INIT_NAME[group.init],
+      dash,
+      colour: byValue
+        ? // A few values (methods, say) spread over the palette, so that no two look alike.
+          sequenceColour(
+            firstValues!.indexOf(JSON.stringify(group.at[axisKeys[0]!])) * (firstValues!.length <= 3 ? 2 : 1),
+          )
+        : grid.length > 1
+          ? sequenceColour(cell)
+          : INIT_COLOUR[group.init],
+      label:
+        grid.length > 1 ? `${singleInit ? '' : `${INIT_NAME[group.init]}, `}${where}` : INIT_NAME[group.init],
       aggregate: aggregateSeeds(
         group.seeds.map((s) => ({
           steps: s.steps,

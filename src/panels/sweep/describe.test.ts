@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENTS } from '../../experiments/registry.ts';
-import { parseSweepQuery } from '../../sweep/definition.ts';
+import { DEFAULT_CONFIG } from '../../config/index.ts';
+import { parseSweepQuery, sweepDefinition } from '../../sweep/definition.ts';
 import { describeSweep, formatDuration, runCount } from './describe.ts';
 
 describe('describeSweep', () => {
@@ -33,5 +34,16 @@ describe('formatDuration', () => {
     expect(formatDuration(180)).toBe('3 min');
     expect(formatDuration(3900)).toBe('1 h 5 min');
     expect(formatDuration(NaN)).toBe('—');
+  });
+});
+
+describe('describing the networks of other sweeps', () => {
+  it('names the recurrent network instead of a depth it does not use, and the critical family', () => {
+    const rnn = describeSweep(sweepDefinition({ ...DEFAULT_CONFIG, arch: 'rnn' }, ['orth=none,gain']));
+    expect(rnn).toContain('recurrent, 28 steps (rows)');
+    expect(rnn).not.toMatch(/L = 50/);
+    const family = describeSweep(sweepDefinition(DEFAULT_CONFIG, ['qstar=0.01,0.1']));
+    expect(family).toContain('σ_w² critical at q*');
+    expect(family).toContain('q* fixed point of a critical initialization ∈ {0.01, 0.1}');
   });
 });

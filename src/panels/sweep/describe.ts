@@ -4,6 +4,7 @@
  */
 import { PARAMS, paramKeyOf, type LabConfig, type ParamKey } from '../../config/index.ts';
 import { formatQuantity } from '../../ui/format.ts';
+import { QSTAR_KEY, axisParam, type AxisKey } from '../../sweep/axisKey.ts';
 import type { SweepAxis, SweepDefinition } from '../../sweep/types.ts';
 
 /** The parameters named when describing a sweep, in reading order. */
@@ -23,8 +24,8 @@ const DESCRIBED: readonly ParamKey[] = [
 
 /** The short name of a parameter by its URL key, as the charts label values: η for lr, L, N, … */
 export function symbolOf(urlKey: string): string {
-  const key = paramKeyOf(urlKey);
-  return (key && PARAMS[key].symbol) ?? urlKey;
+  const key = urlKey === QSTAR_KEY ? QSTAR_KEY : paramKeyOf(urlKey);
+  return (key && axisParam(key).symbol) ?? urlKey;
 }
 
 export function runCount(definition: SweepDefinition): number {
@@ -32,8 +33,8 @@ export function runCount(definition: SweepDefinition): number {
   return definition.axes.reduce((n, axis) => n * axis.values.length, inits * definition.base.seeds);
 }
 
-function value(key: ParamKey, v: number | string): string {
-  const param = PARAMS[key];
+function value(key: AxisKey, v: number | string): string {
+  const param = axisParam(key);
   if (param.kind === 'choice') return param.choices.find((c) => c.value === v)?.label ?? String(v);
   return formatQuantity(v as number);
 }
@@ -54,6 +55,9 @@ export function describeSweep(definition: SweepDefinition): string {
   const parts = DESCRIBED.map((key) => {
     const name = PARAMS[key].symbol ?? PARAMS[key].label;
     const axis = definition.axes.find((a) => a.key === key);
+    const family = definition.axes.find((a) => a.key === QSTAR_KEY);
+    if (family && (key === 'sw2' || key === 'sb2')) return `${name} critical at q*`;
+    if (key === 'L' && base.arch === 'rnn' && !axis) return 'recurrent, 28 steps (rows)';
     if (axis) return `${name} ∈ {${axisText(axis)}}`;
     if (key === 'param') return base.param === 'ntk' ? 'NTK parameterization' : 'standard parameterization';
     if (key === 'opt') return value('opt', base.opt);
@@ -62,7 +66,8 @@ export function describeSweep(definition: SweepDefinition): string {
   });
   // Axes over parameters not among the usual ones (e.g. the threshold) are named too.
   for (const axis of definition.axes)
-    if (!DESCRIBED.includes(axis.key)) parts.push(`${PARAMS[axis.key].label} ∈ {${axisText(axis)}}`);
+    if (!(DESCRIBED as readonly AxisKey[]).includes(axis.key))
+      parts.push(`${axisParam(axis.key).label} ∈ {${axisText(axis)}}`);
   const inits = base.init === 'both' ? 'Gaussian and orthogonal' : value('init', base.init);
   const seeds = base.seeds === 1 ? '1 seed' : `${base.seeds} seeds`;
   const runs = runCount(definition);

@@ -5,6 +5,7 @@
  */
 import { PARAMS, type LabConfig } from '../../config/index.ts';
 import { experimentById, type ExperimentChart } from '../../experiments/registry.ts';
+import { axisParam } from '../../sweep/axisKey.ts';
 import { parseAxis } from '../../sweep/axis.ts';
 import type {
   SweepAxis,
@@ -51,6 +52,9 @@ export function chartKindOf(
 ): SweepChartKind {
   const named = experiment === null ? undefined : experimentById(experiment);
   if (named) return named.chart;
+  if (measure === 'curvature') return 'curvature-scatter';
+  if (measure === 'weights') return 'singular-values';
+  if (measure === 'curves') return 'curves';
   if (axes.length === 0) return 'curves';
   if (measure === 'ntk' && axes[0]!.key === 'N') return 'change-vs-width';
   return 'tau-vs-x';
@@ -68,7 +72,7 @@ function orderForBestOver(
 }
 
 function drawnAxis(axis: SweepAxis): DrawnAxis {
-  const param = PARAMS[axis.key];
+  const param = axisParam(axis.key);
   return { key: param.urlKey, label: param.label, log: axis.log, values: axis.values };
 }
 

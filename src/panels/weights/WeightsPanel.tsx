@@ -35,7 +35,9 @@ function seriesFor(snapshots: readonly WeightSnapshot[], runInits: readonly Init
 export function WeightsPanel() {
   const weights = useTraining((s) => s.weights);
   const runs = useTraining((s) => s.runs);
-  const { N, sw2 } = useLab((s) => s.config);
+  const { N, sw2, arch } = useLab((s) => s.config);
+  // The recurrent network's one hidden matrix is W, reported as layer 1 (Hlav Figs. 7–8).
+  const recurrent = arch === 'rnn';
   const runInits = runs.map((r) => r.run.init);
   const series = INITS.map((init) => ({ init, data: seriesFor(weights, runInits, init) })).filter(
     (s): s is { init: Init; data: NonNullable<ReturnType<typeof seriesFor>> } => s.data !== null,
@@ -44,7 +46,9 @@ export function WeightsPanel() {
 
   return (
     <section className="panel weights-panel" aria-labelledby="weights-title" data-testid="weights-panel">
-      <h2 id="weights-title">Hidden weights during training</h2>
+      <h2 id="weights-title">
+        {recurrent ? 'Recurrent kernel W during training' : 'Hidden weights during training'}
+      </h2>
       {weights.length === 0 || series.length === 0 ? (
         <p className="spectrum-empty">
           {N > MAX_WEIGHT_SPECTRUM_WIDTH
@@ -55,7 +59,7 @@ export function WeightsPanel() {
         <>
           <div className="signal-charts">
             <StepChart
-              title="singular values of W^l: mean ± std, min and max"
+              title={`singular values of ${recurrent ? 'the recurrent W' : 'W^l'}: mean ± std, min and max`}
               yScale="linear"
               series={series}
               lines={(d) => [d.mean, d.min, d.max]}
@@ -72,8 +76,12 @@ export function WeightsPanel() {
             />
           </div>
           <p className="signal-legend">
-            Orange: Gaussian; green, dashed: orthogonal (means over seeds). Layers {layers.join(', ')}; dotted
-            line: σ_w, where every singular value of an orthogonal layer starts.
+            Orange: Gaussian; green, dashed: orthogonal (means over seeds).{' '}
+            {recurrent
+              ? 'The recurrent kernel W (h_t = φ(W h_{t−1} + U x_t + b))'
+              : `Layers ${layers.join(', ')}`}
+            ; dotted line: σ_w, where every singular value of an orthogonal {recurrent ? 'W' : 'layer'}{' '}
+            starts.
           </p>
         </>
       )}

@@ -17,9 +17,8 @@ import {
   type BenchResult,
   type JacobianBenchResult,
 } from '../bench/measure.ts';
-import { benchNtk, formatNtkTable, type NtkBenchRow } from '../bench/ntkBench.ts';
 import { measurePages } from '../bench/pageBench.ts';
-import { benchSweepThroughput, formatSweepBenchTable, type SweepBenchRow } from '../bench/sweepBench.ts';
+import { BENCH_SECTIONS } from '../bench/sections.ts';
 import type { PageBenchReport } from '../bench/pageMetrics.ts';
 import { formatBenchTable, formatJacobianTable, formatPageTable, type BenchReport } from '../bench/report.ts';
 import { DEFAULT_CONFIG } from '../config/index.ts';
@@ -34,10 +33,8 @@ import { DATA_DIR } from './common.ts';
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 /** The page-level section, "The lab in the browser". */
 const PAGE = 'page';
-/** The empirical NTK's cost against D, N and L (node wasm), and the default link's. */
-const NTK = 'ntk';
-/** An η sweep stacked into one program against one program per run (node wasm and cpu). */
-const SWEEP = 'sweep';
+/** Sections timing one part of the lab each (src/bench/sections.ts). */
+const SECTION_NAMES = BENCH_SECTIONS.map((section) => section.name);
 const DEFAULT_PAGE_SECONDS = 120;
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
@@ -51,7 +48,7 @@ const FLAGS: readonly CliFlag[] = [
   { name: 'seconds', help: `time measured per cell after warm-up (default ${DEFAULT_BUDGET.seconds})` },
   {
     name: 'only',
-    help: 'comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy,ntk,sweep,page (default: all but node-cpu, which the browser cpu row stands for)',
+    help: `comma-separated subset of node-cpu,node-wasm,webgpu,webgl,wasm,cpu,numpy,${SECTION_NAMES.join(',')},page (default: all but node-cpu, which the browser cpu row stands for)`,
   },
   {
     name: 'page-seconds',
@@ -248,9 +245,16 @@ type BenchFile = BenchReport & {
   readonly secondsPerCell?: number;
   readonly jacobian?: JacobianBenchResult[];
   readonly page?: PageBenchReport | null;
-  readonly ntk?: { readonly date: string; readonly rows: NtkBenchRow[] } | null;
-  readonly sweep?: { readonly date: string; readonly rows: SweepBenchRow[] } | null;
+} & {
+  /** Each section's rows, by its name (ntk, sweep, orth, …). */
+  readonly [section: string]: unknown;
 };
+
+/** A section's rows as bench/results.json keeps them. */
+interface SectionRows {
+  readonly date: string;
+  readonly rows: readonly object[];
+}
 
 /** The previous bench/results.json, or null when there is none or it is not of this format. */
 function readPreviousResults(): BenchFile | null {
@@ -288,7 +292,7 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     widths: sizes('widths') ?? preset.widths,
   };
   const pageSeconds = positive('page-seconds', DEFAULT_PAGE_SECONDS);
-  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', NTK, SWEEP, PAGE];
+  const all = ['node-cpu', 'node-wasm', ...BROWSER_BACKENDS, 'numpy', ...SECTION_NAMES, PAGE];
   // Node's cpu backend is the browser's plain-JavaScript one again, only slower to measure.
   const only = values.get('only')?.split(',') ?? all.filter((name) => name !== 'node-cpu');
   const unknown = only.filter((name) => !all.includes(name));
@@ -320,33 +324,15 @@ runCli('bench', FLAGS, ({ flags, values }) => {
         console.error(`bench: jacobian L=${r.depth} N=${r.width}: ${r.seconds?.toFixed(2) ?? 'skipped'} s`);
       });
     }
-    let ntk: BenchFile['ntk'] = null;
-    if (only.includes(NTK)) {
-      await selectNodeBackend('wasm');
-      const rows = await benchNtk({
-        seconds: Math.min(seconds, 2),
+    const sections: Record<string, SectionRows> = {};
+    for (const section of BENCH_SECTIONS) {
+      if (!only.includes(section.name)) continue;
+      const rows = await section.run({
+        seconds,
         dataSource: fileByteSource(DATA_DIR),
-        onRow: (r) =>
-          console.error(`bench: ntk ${r.axis} D=${r.batch} L=${r.depth} N=${r.width}: ${r.ms.toFixed(1)} ms`),
+        log: (line) => console.error(`bench: ${line}`),
       });
-      ntk = { date: new Date().toISOString(), rows };
-    }
-    let sweep: BenchFile['sweep'] = null;
-    if (only.includes(SWEEP)) {
-      const rows: SweepBenchRow[] = [];
-      for (const backend of NODE_BACKENDS) {
-        await selectNodeBackend(backend);
-        rows.push(
-          ...(await benchSweepThroughput({
-            seconds: Math.min(seconds, 2),
-            onRow: (r) =>
-              console.error(
-                `bench: sweep ${r.backend} L=${r.depth} N=${r.width} ${r.mode}: ${r.runStepsPerSecond.toFixed(1)} run·steps/s`,
-              ),
-          })),
-        );
-      }
-      sweep = { date: new Date().toISOString(), rows };
+      sections[section.name] = { date: new Date().toISOString(), rows };
     }
     const browserBackends = BROWSER_BACKENDS.filter((b) => only.includes(b));
     let page: PageBenchReport | null = null;
@@ -380,12 +366,16 @@ runCli('bench', FLAGS, ({ flags, values }) => {
     // A section not run keeps its previous figures (each carries its date): `--only page` leaves
     // the grid as it was, and a grid run leaves the page section as it was.
     const previous = readPreviousResults();
-    const gridRun = only.some((name) => name !== PAGE && name !== NTK && name !== SWEEP);
+    const gridRun = only.some((name) => name !== PAGE && !SECTION_NAMES.includes(name));
     const report: BenchFile = {
       ...(gridRun || previous === null ? measuredNow : previous),
       page: page ?? previous?.page ?? null,
-      ntk: ntk ?? previous?.ntk ?? null,
-      sweep: sweep ?? previous?.sweep ?? null,
+      ...Object.fromEntries(
+        BENCH_SECTIONS.map((section) => [
+          section.name,
+          sections[section.name] ?? previous?.[section.name] ?? null,
+        ]),
+      ),
     };
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
@@ -393,12 +383,10 @@ runCli('bench', FLAGS, ({ flags, values }) => {
       formatBenchTable(report),
       formatJacobianTable(report.jacobian ?? []),
       formatPageTable(report.page ?? null),
-      report.ntk
-        ? `Empirical NTK of two runs on node wasm (${report.ntk.date.slice(0, 10)}):\n\n${formatNtkTable(report.ntk.rows)}`
-        : '',
-      report.sweep
-        ? `An η sweep of 8 runs, stacked in one program against one program per run (${report.sweep.date.slice(0, 10)}):\n\n${formatSweepBenchTable(report.sweep.rows)}`
-        : '',
+      ...BENCH_SECTIONS.map((section) => {
+        const kept = report[section.name] as SectionRows | null | undefined;
+        return kept ? `${section.title} (${kept.date.slice(0, 10)}):\n\n${section.format(kept.rows)}` : '';
+      }),
     ]
       .filter((part) => part !== '')
       .join('\n\n');

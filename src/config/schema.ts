@@ -172,8 +172,8 @@ export const PARAMS = {
     group: 'network',
     default: 'mlp',
     choices: [
-      ['mlp', 'fully connected (MLP)'],
-      ['rnn', 'recurrent (row-sequential MNIST)'],
+      ['mlp', 'MLP (layers)'],
+      ['rnn', 'RNN (MNIST rows)'],
     ],
   }),
   mirror: choice({
@@ -183,8 +183,8 @@ export const PARAMS = {
     group: 'network',
     default: '0',
     choices: [
-      ['0', 'off (standard)'],
-      ['1', 'mirrored (output 0 at init)'],
+      ['0', 'off'],
+      ['1', 'mirrored'],
     ],
   }),
   lr: number({
@@ -251,8 +251,8 @@ export const PARAMS = {
     group: 'training',
     default: 'fixed',
     choices: [
-      ['fixed', 'fixed at the init’s gain'],
-      ['free', 'free (trained scale)'],
+      ['fixed', 'fixed (init gain)'],
+      ['free', 'free (trained)'],
     ],
   }),
   bs: number({

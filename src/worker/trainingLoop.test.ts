@@ -161,6 +161,23 @@ describe('training loop', () => {
     });
   });
 
+  it('skips the spectrum, saying why, where no hidden layer is square (L = 1 on n0 ≠ N inputs)', async () => {
+    const shallow: TrainingEvent[] = [];
+    const loop = new TrainingLoop(
+      (event) => shallow.push(event),
+      (config, onProgress) => createExperiment(config, { evalExamples: 32, onProgress }),
+    );
+    await loop.configure(1, { ...TINY, L: 1 }, true);
+    const start = Date.now();
+    while (!shallow.some(isState('done')) && Date.now() - start < 20_000)
+      await new Promise((r) => setTimeout(r, 5));
+    await loop.idle();
+    expect(shallow.filter((e) => e.type === 'spectrum')).toEqual([]);
+    expect(shallow.find((e) => e.type === 'spectrum-skipped')).toMatchObject({
+      reason: expect.stringMatching(/no square hidden layer/),
+    });
+  });
+
   it('switches the Jacobian probe to a held-out example and snapshots a stopped run at once', async () => {
     const { events, loop } = recorder();
     await loop.configure(1, TINY, false);

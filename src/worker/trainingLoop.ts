@@ -7,7 +7,7 @@ import {
   type Budget,
   type MeasuredStep,
 } from '../engine/budget.ts';
-import { EVAL_CHUNK, type Experiment, type JacobianProbe } from '../engine/index.ts';
+import { EVAL_CHUNK, datasetShape, type Experiment, type JacobianProbe } from '../engine/index.ts';
 import { MeasurementJob, type Post } from './measurementJob.ts';
 import { NtkSnapshots, predictNtkSeconds } from './ntkSnapshots.ts';
 import { rnnSkipEvents } from './rnnSkips.ts';
@@ -404,13 +404,19 @@ export class TrainingLoop {
     // Slices are sized by the time model, calibrated by the steps timed so far.
     const prediction = predict(config, this.facts());
     const predicted = this.options.predictSpectrumSeconds?.(config) ?? prediction.spectrumSeconds;
-    const skipSpectrum = predicted > (this.options.budget?.stepSeconds ?? MAX_SPECTRUM_SECONDS);
+    // The spectrum is of the square hidden layers (jacobianLayers): L = 1 on an n0 ≠ N input has none.
+    const squareLayers = datasetShape(config).inputSize === config.N ? config.L : config.L - 1;
+    const noSquareLayer = config.arch !== 'rnn' && squareLayers < 1;
+    const skipSpectrum =
+      noSquareLayer || predicted > (this.options.budget?.stepSeconds ?? MAX_SPECTRUM_SECONDS);
     if (snapshot && skipSpectrum && !this.spectrumSkipNoted) {
       this.spectrumSkipNoted = true;
       this.post({
         type: 'spectrum-skipped',
         generation: this.generation,
-        reason: `one spectrum would take ≈ ${Math.round(predicted)} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
+        reason: noSquareLayer
+          ? `with one hidden layer on ${datasetShape(config).inputSize} inputs (N = ${config.N}) there is no square hidden layer whose Jacobian the spectrum is of; choose L ≥ 2`
+          : `one spectrum would take ≈ ${Math.round(predicted)} s here (N = ${config.N}, L = ${config.L}); choose a smaller width or depth, or a faster backend`,
       });
     }
     const job = new MeasurementJob(experiment.freeze(), config, this.generation, this.post, {

@@ -3,7 +3,15 @@ import { DEFAULT_CONFIG, type LabConfig } from '../config/index.ts';
 import { createExperiment } from '../engine/experiment.ts';
 import { useCpuBackend } from '../engine/testBackend.ts';
 import { fixedPointQ } from '../theory/index.ts';
-import { CURVATURE_INPUTS, MEASUREMENTS, measureEvery, pool } from './alongTraining.ts';
+import {
+  CURVATURE_INPUTS,
+  MEASUREMENTS,
+  curvatureSeconds,
+  measureEvery,
+  measurementCount,
+  pool,
+} from './alongTraining.ts';
+import { planSweep } from './plan.ts';
 import { sweepDefinition } from './definition.ts';
 import { parseSweepResult, sweepResultText } from './resultFile.ts';
 import { runSweep } from './runner.ts';
@@ -95,6 +103,21 @@ describe('measurements along a sweep run', () => {
     // The held-out loss at the last step is the last evaluation's.
     for (const [i, point] of curves.points.entries())
       expect(point.finalTestLoss).toBe(curves.curves[i]!.evalMetric!.at(-1));
+  });
+
+  it('the plan counts λ_max along training in the time it predicts', () => {
+    const base = { ...DEFAULT_CONFIG, L: 32, N: 128, steps: 300, init: 'orthogonal' as const };
+    const tau = planSweep(sweepDefinition(base, ['orth=none,stiefel'], 'tau'));
+    const curvature = planSweep(sweepDefinition(base, ['orth=none,stiefel'], 'curvature'));
+    expect(measurementCount(300)).toBe(MEASUREMENTS + 1);
+    expect(measurementCount(1)).toBe(2);
+    const lambda = curvatureSeconds({ inputSize: 784, outputSize: 10, L: 32, N: 128 }, 1);
+    curvature.groups.forEach((group, g) => {
+      const extra = (group.stepSeconds - tau.groups[g]!.stepSeconds) * 300;
+      expect(extra / (lambda * (MEASUREMENTS + 1))).toBeCloseTo(1, 9);
+    });
+    // The bench's figure it is calibrated on: the default link's two networks at D = 32.
+    expect(curvatureSeconds({ inputSize: 784, outputSize: 10, L: 50, N: 128 }, 2)).toBeCloseTo(1.36, 9);
   });
 
   it('pools layers as one set of singular values would', () => {

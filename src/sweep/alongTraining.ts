@@ -16,6 +16,30 @@ export const MEASUREMENTS = 12;
 /** Probe inputs of λ_max(Fisher) (Sokół & Park used the training batch; the NTK panel uses 32). */
 export const CURVATURE_INPUTS = 32;
 
+/**
+ * Seconds per unit of (k·D)²·(n0 + L·N) per run for λ_max(Fisher): building the all-output kernel
+ * dominates (curvature.ts), and `npm run bench -- --only curvature` measured 1.36 s for the default
+ * link's two networks at D = 32 on WASM (k = 10, n0 = 784, L = 50, N = 128).
+ */
+const CURVATURE_SECONDS_PER_UNIT = 1.36 / (2 * (10 * 32) ** 2 * (784 + 50 * 128));
+
+/** Predicted seconds of one λ_max(Fisher) of `runs` networks of this shape at D = CURVATURE_INPUTS. */
+export function curvatureSeconds(
+  shape: { inputSize: number; outputSize: number; L: number; N: number },
+  runs: number,
+): number {
+  const rows = shape.outputSize * CURVATURE_INPUTS;
+  return CURVATURE_SECONDS_PER_UNIT * runs * rows * rows * (shape.inputSize + shape.L * shape.N);
+}
+
+/** How many times measure=curvature takes λ_max in a run of `steps` steps (step 0 included). */
+export function measurementCount(steps: number): number {
+  let count = 0;
+  for (let step = 0; step <= steps; step++)
+    if (step === 0 || step === steps || step % measureEvery(steps) === 0) count += 1;
+  return count;
+}
+
 /** Steps between two measurements along training. */
 export function measureEvery(steps: number): number {
   return Math.max(1, Math.ceil(steps / MEASUREMENTS));
@@ -51,7 +75,7 @@ export class TrainingMeasurements {
     return this.measure === 'curvature' || this.measure === 'weights';
   }
 
-  /** Whether `step` is one to measure at (step 0 and the last always are). */
+  /** Whether `step` is one to measure at (step 0 and the last always are; see measurementCount). */
   due(step: number, lastStep: number): boolean {
     return this.active && (step === 0 || step === lastStep || step % measureEvery(lastStep) === 0);
   }

@@ -10,6 +10,8 @@ import type { LabConfig, ParamKey } from '../config/index.ts';
 import { BudgetRefusal, predict, refuse, type BackendFacts, type Budget } from '../engine/budget.ts';
 import type { InitKind } from '../engine/init.ts';
 import { costConfigOf, planRuns } from '../engine/runs.ts';
+import { datasetShape } from '../engine/cost.ts';
+import { curvatureSeconds, measurementCount } from './alongTraining.ts';
 import { QSTAR_KEY, axisParam } from './axisKey.ts';
 import { criticalPairOf } from './criticalFamily.ts';
 import type { SweepDefinition, SweepValue } from './types.ts';
@@ -30,7 +32,10 @@ export interface SweepGroup {
   readonly config: LabConfig;
   /** Indices into SweepPlan.points, in run order. */
   readonly points: readonly number[];
-  /** Predicted seconds to build and per training step (budget.ts), for a fair progress bar. */
+  /**
+   * Predicted seconds to build and per training step (budget.ts, plus a share of measure=curvature's
+   * λ_max measurements), for a fair progress bar and the Experiments view's prediction.
+   */
   readonly buildSeconds: number;
   readonly stepSeconds: number;
 }
@@ -77,11 +82,18 @@ export function planSweep(definition: SweepDefinition, options: PlanOptions = {}
         ),
         facts,
       );
+      // λ_max along training costs more than the steps between its measurements: spread over them.
+      const measuring =
+        definition.measure === 'curvature'
+          ? (measurementCount(config.steps) *
+              curvatureSeconds({ ...datasetShape(config), L: config.L, N: config.N }, chunk.length)) /
+            config.steps
+          : 0;
       groups.push({
         config,
         points: chunk,
         buildSeconds: prediction.buildSeconds,
-        stepSeconds: prediction.stepSeconds,
+        stepSeconds: prediction.stepSeconds + measuring,
       });
     }
   }

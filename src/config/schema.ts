@@ -168,7 +168,7 @@ export const PARAMS = {
   arch: choice({
     urlKey: 'arch',
     label: 'architecture',
-    help: 'A deep fully connected network (MLP), or a vanilla recurrent network h_t = φ(W h_{t−1} + U x_t + b) reading an MNIST image one row of 28 pixels per time step (its W is the Gaussian or orthogonal matrix; depth L is then the 28 time steps).',
+    help: 'A deep fully connected network (MLP), or a vanilla RNN h_t = φ(W h_{t−1} + U x_t + b) reading an MNIST image one 28-pixel row per step.',
     group: 'network',
     default: 'mlp',
     choices: [

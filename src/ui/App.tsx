@@ -7,6 +7,7 @@ import { PhaseDiagramPanel } from '../panels/phaseDiagram/PhaseDiagramPanel.tsx'
 import { TheoryReadout } from '../panels/TheoryReadout.tsx';
 import { ControlPanel } from './ControlPanel.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
+import { PanelBoundary } from './PanelBoundary.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { TrainingBar } from './TrainingBar.tsx';
 
@@ -17,16 +18,30 @@ export function App() {
       <NoticeBanner />
       <main className="layout">
         <ControlPanel />
-        <PhaseDiagramPanel />
+        <PanelBoundary name="Order–chaos phase diagram">
+          <PhaseDiagramPanel />
+        </PanelBoundary>
         <section className="training-area" aria-label="Training">
           <TrainingBar />
-          <LossPanel />
+          <PanelBoundary name="Training">
+            <LossPanel />
+          </PanelBoundary>
         </section>
-        <SpectrumPanel />
-        <SignalPanel />
-        <WeightsPanel />
-        <TheoryReadout />
-        <NtkPanel />
+        <PanelBoundary name="Jacobian spectrum">
+          <SpectrumPanel />
+        </PanelBoundary>
+        <PanelBoundary name="Signal propagation">
+          <SignalPanel />
+        </PanelBoundary>
+        <PanelBoundary name="Weights during training">
+          <WeightsPanel />
+        </PanelBoundary>
+        <PanelBoundary name="Mean-field theory">
+          <TheoryReadout />
+        </PanelBoundary>
+        <PanelBoundary name="Neural tangent kernel">
+          <NtkPanel />
+        </PanelBoundary>
       </main>
     </div>
   );

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activationDerivative, applyActivation } from './activation.ts';
 import type { Dataset } from './data/dataset.ts';
 import type { InputScaling } from './inputScaling.ts';
-import { preActivation, type StackedModel } from './model.ts';
-import { runMatMul, splitsRunMatMul } from './runMatMul.ts';
-import { scaled } from './gain.ts';
+import { layerwiseKernel } from './layerwiseKernel.ts';
+import type { StackedModel } from './model.ts';
 
 /** The most probe inputs an NTK is taken on: its D×D kernel is drawn as a heatmap. */
 export const MAX_NTK_INPUTS = 64;
@@ -18,117 +16,21 @@ export interface EmpiricalNtk {
 
 /**
  * The empirical neural tangent kernel Θ_ab = ⟨∂f(x_a)/∂θ, ∂f(x_b)/∂θ⟩ of output unit `unit` of every
- * run, θ the stored parameters (the ones gradient descent moves), on inputs x [D, n0].
- *
- * Layer by layer: with h^l = g_w·(x^{l−1} W^l) + g_b·b^l, ∂f/∂W^l_ij = g_w x^{l−1}_i δ^l_j and
- * ∂f/∂b^l_j = g_b δ^l_j, where δ^l = ∂f/∂h^l; so
- *   Θ = Σ_l (g_w² H_{l−1}H_{l−1}ᵀ + g_b²) ⊙ (Δ_l Δ_lᵀ),
- * H_{l−1} [D, n_{l−1}] the layer's inputs and Δ_l [D, n_l] their signals, readout included. The
- * batch axis is the example axis: δ is back-propagated from the one-hot output gradient of each
- * example separately in one pass, because nothing in a layer mixes examples. No per-example loop,
- * no parameter-sized Jacobian: the largest tensors are the pre-activations [R, D, N] kept from the
- * forward pass (as a training step on a batch of D keeps them), and Θ is accumulated in place.
+ * run, θ the stored parameters (the ones gradient descent moves), on inputs x [D, n0]: the one-unit
+ * case of layerwiseKernel, Σ_l (g_w² H_{l−1}H_{l−1}ᵀ + g_b²) ⊙ (Δ_l Δ_lᵀ), with no per-example loop
+ * and no parameter-sized Jacobian.
  */
 export async function empiricalNtk(model: StackedModel, x: tf.Tensor2D, unit: number): Promise<EmpiricalNtk> {
   const outputs = model.outputSize;
   if (!Number.isInteger(unit) || unit < 0 || unit >= outputs)
     throw new RangeError(`output unit ${unit} is not in 0 … ${outputs - 1}`);
-  if (x.shape[1] !== model.inputSize)
-    throw new RangeError(`inputs have ${x.shape[1]} features; the model takes ${model.inputSize}`);
-  const runs = model.runCount;
-  const count = x.shape[0];
-  const layers = model.layers;
-  const readout = layers.length - 1;
-
-  // Forward: keep h^l of every hidden layer and the Gram matrix H_{l−1}H_{l−1}ᵀ of every layer's
-  // input; the activities x^l = φ(h^l) are recomputed where needed rather than kept.
-  const preActivations: tf.Tensor3D[] = [];
-  const grams: tf.Tensor3D[] = [];
-  let kernel: tf.Tensor3D | null = null;
-  let delta: tf.Tensor3D | null = null;
-  let output: tf.Tensor2D | null = null;
-  try {
-    for (let index = 0; index <= readout; index++) {
-      const previous = index === 0 ? null : preActivations[index - 1]!;
-      const [gram, h] = tf.tidy(() => {
-        const input: tf.Tensor3D = previous
-          ? (applyActivation(model.activation, previous) as tf.Tensor3D)
-          : (tf.broadcastTo(x, [runs, count, model.inputSize]) as tf.Tensor3D);
-        const inputGram = previous ? runMatMul(input, input, false, true) : sharedGram(x, runs);
-        const next = preActivation(input, layers[index]!, model.weightsOfRuns(index, false));
-        return [
-          inputGram,
-          index === readout ? tf.squeeze(tf.slice(next, [0, 0, unit], [-1, -1, 1]), [2]) : next,
-        ];
-      });
-      grams.push(gram);
-      if (index === readout) output = h as tf.Tensor2D;
-      else preActivations.push(h as tf.Tensor3D);
-    }
-
-    // Backward from the readout, whose δ is the one-hot e_unit for every example (Δ Δᵀ = 1).
-    for (let index = readout; index >= 0; index--) {
-      const layer = layers[index]!;
-      const { weightGain, biasGain } = layer.scaling;
-      const current: tf.Tensor3D | null = delta;
-      const sofar: tf.Tensor3D | null = kernel;
-      const [nextKernel, nextDelta] = tf.tidy(() => {
-        const inputTerm = tf.add(scaled(grams[index]!, weightGain * weightGain), biasGain * biasGain);
-        const term = current ? tf.mul(inputTerm, runMatMul(current, current, false, true)) : inputTerm;
-        const sum = (sofar ? tf.add(sofar, term) : term) as tf.Tensor3D;
-        if (index === 0) return [sum];
-        const h = preActivations[index - 1]!;
-        // δ^{l−1} = g_w (δ^l W^lᵀ) ⊙ φ′(h^{l−1}); at the readout δ^l W^lᵀ is column `unit` of W.
-        const back = current
-          ? backProject(model, index, current)
-          : tf.reshape(tf.slice(layer.weights, [0, 0, unit], [-1, -1, 1]), [runs, 1, layer.fanIn]);
-        const slope = activationDerivative(model.activation, h, applyActivation(model.activation, h));
-        const signal = scaled(back, weightGain);
-        return [sum, slope ? tf.mul(signal, slope) : tf.broadcastTo(signal, [runs, count, layer.fanIn])];
-      }) as [tf.Tensor3D, tf.Tensor3D?];
-      sofar?.dispose();
-      current?.dispose();
-      kernel = nextKernel;
-      delta = nextDelta ?? null;
-      // Each layer's h and Gram are used once on the way back.
-      grams[index]!.dispose();
-      if (index > 0) preActivations[index - 1]!.dispose();
-    }
-    const [kernelValues, outputValues] = (await Promise.all([kernel!.data(), output!.data()])) as [
-      Float32Array,
-      Float32Array,
-    ];
-    const size = count * count;
-    return {
-      kernels: Array.from({ length: runs }, (_, r) => kernelValues.slice(r * size, (r + 1) * size)),
-      outputs: Array.from({ length: runs }, (_, r) => outputValues.slice(r * count, (r + 1) * count)),
-    };
-  } finally {
-    for (const t of [...preActivations, ...grams]) if (!t.isDisposed) t.dispose();
-    kernel?.dispose();
-    delta?.dispose();
-    output?.dispose();
-  }
-}
-
-/**
- * δ Wᵀ ([R, D, fanIn]) for layer `index`. Where the model keeps its per-run transposed weights, with
- * them; otherwise, on a backend that splits matMuls by run, as (W δᵀ)ᵀ: that transposes two D × N
- * blocks instead of the N × N weights, and XNNPACK packs δᵀ rather than W as its right operand
- * (at N = 1024, D = 32 on wasm: 9 ms a product against 39 ms, and no 22 ms transpose of W).
- */
-function backProject(model: StackedModel, index: number, delta: tf.Tensor3D): tf.Tensor3D {
-  const weights = model.layers[index]!.weights;
-  const kept = model.weightsOfRuns(index, true);
-  if (kept || !splitsRunMatMul()) return runMatMul(delta, weights, false, true, kept);
-  return tf.transpose(runMatMul(weights, delta, false, true), [0, 2, 1]);
-}
-
-/** x xᵀ of inputs shared by every run, taken once and broadcast to [R, D, D]. */
-function sharedGram(x: tf.Tensor2D, runs: number): tf.Tensor3D {
-  const [count, features] = x.shape;
-  const single = tf.reshape(x, [1, count, features]) as tf.Tensor3D;
-  return tf.broadcastTo(runMatMul(single, single, false, true), [runs, count, count]) as tf.Tensor3D;
+  const kernel = await layerwiseKernel(model, x, [unit]);
+  return {
+    kernels: kernel.kernels,
+    outputs: kernel.outputs.map((values) =>
+      Float32Array.from({ length: kernel.count }, (_, a) => values[a * outputs + unit]!),
+    ),
+  };
 }
 
 /** ‖b − a‖_F / ‖a‖_F in Float64 (a the reference, e.g. the kernel at step 0). */

@@ -2,3 +2,4 @@ export * from './schema.ts';
 export * from './validate.ts';
 export * from './url.ts';
 export * from './presets.ts';
+export * from './sliderKeys.ts';

@@ -41,6 +41,11 @@ export interface NumberParam extends ParamBase {
    */
   readonly digits: number;
   readonly unit: string;
+  /**
+   * No slider: a number entry and a button that draws a new random value (the seed: its slider
+   * jumped two million per step, and no position on it means more than another).
+   */
+  readonly entryOnly?: boolean;
 }
 
 export interface ChoiceParam<V extends string = string> extends ParamBase {
@@ -335,6 +340,7 @@ export const PARAMS = {
     scale: 'linear',
     digits: 10,
     unit: '',
+    entryOnly: true,
   }),
   steps: number({
     urlKey: 'steps',

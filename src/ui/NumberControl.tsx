@@ -6,7 +6,9 @@ import {
   clip,
   formatValue,
   fromSliderPosition,
+  isSliderKey,
   toSliderPosition,
+  valueAfterKey,
   type NumberKey,
 } from '../config/index.ts';
 import { useLab } from '../state/store.ts';
@@ -49,8 +51,9 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
   return (
     <div className="control">
       <div className="control-head">
-        <label htmlFor={`${helpId}-slider`}>{symbolLabel}</label>
+        <label htmlFor={`${helpId}-${param.entryOnly ? 'entry' : 'slider'}`}>{symbolLabel}</label>
         <input
+          id={`${helpId}-entry`}
           className="control-entry"
           type="text"
           inputMode="decimal"
@@ -72,18 +75,35 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
         />
         {param.unit && <span className="control-unit">{param.unit}</span>}
       </div>
-      <input
-        id={`${helpId}-slider`}
-        type="range"
-        min={0}
-        max={SLIDER_STEPS}
-        step={1}
-        aria-label={symbolLabel}
-        aria-valuetext={`${formatValue(param, value)}${param.unit ? ` ${param.unit}` : ''}`}
-        value={toSliderPosition(param, value)}
-        disabled={unused !== null}
-        onChange={(e) => update({ [paramKey]: fromSliderPosition(param, Number(e.target.value)) })}
-      />
+      {param.entryOnly ? (
+        <button
+          type="button"
+          className="control-new-value"
+          disabled={unused !== null}
+          onClick={() => update({ [paramKey]: randomValue(param.min, param.max) }, { exact: true })}
+        >
+          New {symbolLabel}
+        </button>
+      ) : (
+        <input
+          id={`${helpId}-slider`}
+          type="range"
+          min={0}
+          max={SLIDER_STEPS}
+          step={1}
+          aria-label={symbolLabel}
+          aria-valuetext={`${formatValue(param, value)}${param.unit ? ` ${param.unit}` : ''}`}
+          value={toSliderPosition(param, value)}
+          disabled={unused !== null}
+          onChange={(e) => update({ [paramKey]: fromSliderPosition(param, Number(e.target.value)) })}
+          onKeyDown={(e) => {
+            // The browser's step is one of 1000 positions: too small for whole numbers on a log track.
+            if (!isSliderKey(e.key)) return;
+            e.preventDefault();
+            update({ [paramKey]: valueAfterKey(param, value, e.key) }, { exact: true });
+          }}
+        />
+      )}
       <p id={helpId} className="control-help">
         {unused ?? param.help}
       </p>
@@ -94,4 +114,10 @@ export function NumberControl({ paramKey }: { paramKey: NumberKey }) {
       )}
     </div>
   );
+}
+
+/** A uniformly drawn whole number in [min, max] from the browser's cryptographic generator. */
+function randomValue(min: number, max: number): number {
+  const [draw] = crypto.getRandomValues(new Uint32Array(1));
+  return min + (draw! % (max - min + 1));
 }

@@ -61,7 +61,10 @@ export function SmallChart({
       const axis = axisBottom(chart.x);
       const ticks = chart.xTicks;
       if (ticks) axis.tickValues([...ticks.values]).tickFormat((value) => ticks.format(Number(value)));
-      else axis.ticks(5, chart.xFormat ?? 'd');
+      else if (chart.xFormat) axis.ticks(5, chart.xFormat);
+      // Whole-number axes (steps, layers) tick whole numbers only: on a short domain (before
+      // training, or L = 1) d3's 0.2-spaced ticks would all read "0 0 0 1 1 1".
+      else axis.tickValues(wholeTicks(chart.x)).tickFormat((value) => String(value));
       select(xAxisRef.current).call(axis);
     }
     if (yAxisRef.current) select(yAxisRef.current).call(axisLeft(chart.y).ticks(4, chart.yFormat));
@@ -97,4 +100,15 @@ export function SmallChart({
       <p className="small-chart-title">{title}</p>
     </div>
   );
+}
+
+/** About five ticks of a linear or log axis, whole numbers only (every one on a short domain). */
+export function wholeTicks(scale: ScaleContinuousNumeric<number, number>): number[] {
+  const ticks = scale.ticks(5).filter((value) => Number.isInteger(value));
+  if (ticks.length >= 2) return ticks;
+  const [lo, hi] = scale.domain() as [number, number];
+  const whole: number[] = [];
+  for (let value = Math.ceil(Math.min(lo, hi)); value <= Math.max(lo, hi) && whole.length < 6; value++)
+    whole.push(value);
+  return whole;
 }

@@ -202,13 +202,27 @@ export function curveGroups(
   curves: readonly SweepCurve[],
   axisKeys: readonly string[],
 ): CurveGroup[] {
-  const groups = new Map<
-    string,
-    { init: InitKind; at: Record<string, SweepValue>; seeds: CurveGroup['seeds'][number][] }
-  >();
+  return groupByCell(points, curves, axisKeys, (curve) => ({
+    steps: curve.steps,
+    values: curve.trainLoss,
+  })).map(({ init, at, members }) => ({ init, at, seeds: members }));
+}
+
+/**
+ * What `pick` takes from each curve (null: the curve has none of it), grouped by init and grid point
+ * (the values of `axisKeys`), the seeds of a cell together: Gaussian first, cells in grid order.
+ */
+export function groupByCell<T>(
+  points: readonly SweepPoint[],
+  curves: readonly SweepCurve[],
+  axisKeys: readonly string[],
+  pick: (curve: SweepCurve) => T | null,
+): { init: InitKind; at: Readonly<Record<string, SweepValue>>; members: T[] }[] {
+  const groups = new Map<string, { init: InitKind; at: Record<string, SweepValue>; members: T[] }>();
   for (const curve of curves) {
     const point = points[curve.point];
-    if (!point) continue;
+    const picked = point ? pick(curve) : null;
+    if (!point || picked === null) continue;
     const at: Record<string, SweepValue> = {};
     for (const key of axisKeys) {
       const v = point[key];
@@ -216,8 +230,8 @@ export function curveGroups(
     }
     const id = JSON.stringify([point.init, axisKeys.map((k) => at[k])]);
     let group = groups.get(id);
-    if (!group) groups.set(id, (group = { init: point.init, at, seeds: [] }));
-    group.seeds.push({ steps: curve.steps, values: curve.trainLoss });
+    if (!group) groups.set(id, (group = { init: point.init, at, members: [] }));
+    group.members.push(picked);
   }
   return [...groups.values()].sort((a, b) => INIT_ORDER.indexOf(a.init) - INIT_ORDER.indexOf(b.init));
 }

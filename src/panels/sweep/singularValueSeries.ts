@@ -1,6 +1,6 @@
 import type { InitKind } from '../../engine/init.ts';
 import type { SweepCurve, SweepPoint, SweepValue } from '../../sweep/types.ts';
-import { INIT_ORDER } from './aggregate.ts';
+import { groupByCell } from './aggregate.ts';
 
 /** The singular values of one grid point's weights (one init) against steps, over its seeds. */
 export interface SingularValueLine {
@@ -27,29 +27,10 @@ export function singularValueLines(
   curves: readonly SweepCurve[],
   axisKeys: readonly string[],
 ): SingularValueLine[] {
-  const groups = new Map<
-    string,
-    {
-      init: InitKind;
-      at: Record<string, SweepValue>;
-      curves: Required<Pick<SweepCurve, 'weightSteps' | 'weightSv'>>[];
-    }
-  >();
-  for (const curve of curves) {
-    const point = points[curve.point];
-    if (!point || !curve.weightSteps || !curve.weightSv) continue;
-    const at: Record<string, SweepValue> = {};
-    for (const key of axisKeys) {
-      const v = point[key];
-      if (typeof v === 'number' || typeof v === 'string') at[key] = v;
-    }
-    const id = JSON.stringify([point.init, axisKeys.map((k) => at[k])]);
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { init: point.init, at, curves: [] }));
-    group.curves.push({ weightSteps: curve.weightSteps, weightSv: curve.weightSv });
-  }
-  return [...groups.values()]
-    .sort((a, b) => INIT_ORDER.indexOf(a.init) - INIT_ORDER.indexOf(b.init))
+  return groupByCell(points, curves, axisKeys, ({ weightSteps, weightSv }) =>
+    weightSteps && weightSv ? { weightSteps, weightSv } : null,
+  )
+    .map(({ members, ...group }) => ({ ...group, curves: members }))
     .map((group) => {
       const length = Math.min(...group.curves.map((c) => c.weightSteps.length));
       const index = Array.from({ length }, (_, i) => i);
@@ -92,25 +73,10 @@ export function heldOutLines(
   curves: readonly SweepCurve[],
   axisKeys: readonly string[],
 ): HeldOutLine[] {
-  const groups = new Map<
-    string,
-    { init: InitKind; at: Record<string, SweepValue>; series: [readonly number[], readonly number[]][] }
-  >();
-  for (const curve of curves) {
-    const point = points[curve.point];
-    if (!point || !curve.evalSteps || !curve.evalMetric) continue;
-    const at: Record<string, SweepValue> = {};
-    for (const key of axisKeys) {
-      const v = point[key];
-      if (typeof v === 'number' || typeof v === 'string') at[key] = v;
-    }
-    const id = JSON.stringify([point.init, axisKeys.map((k) => at[k])]);
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { init: point.init, at, series: [] }));
-    group.series.push([curve.evalSteps, curve.evalMetric]);
-  }
-  return [...groups.values()]
-    .sort((a, b) => INIT_ORDER.indexOf(a.init) - INIT_ORDER.indexOf(b.init))
+  return groupByCell(points, curves, axisKeys, ({ evalSteps, evalMetric }) =>
+    evalSteps && evalMetric ? ([evalSteps, evalMetric] as const) : null,
+  )
+    .map(({ members, ...group }) => ({ ...group, series: members }))
     .map((group) => {
       const length = Math.min(...group.series.map(([steps]) => steps.length));
       return {

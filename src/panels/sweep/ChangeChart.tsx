@@ -8,7 +8,7 @@ import type { DrawnAxis, SweepChartProps } from './drawing.ts';
 import { INIT_COLOUR, INIT_DASH, INIT_NAME, markerFill, markerPath, sequenceColour } from './lineStyle.ts';
 import { symbolOf } from './describe.ts';
 import { fitPowerLaw } from './powerLaw.ts';
-import { quantityAxis, sweepXAxis } from './scales.ts';
+import { logLogScales } from './scales.ts';
 import { SweepLegend, type LegendEntry } from './SweepLegend.tsx';
 
 const HEIGHT = 320;
@@ -119,16 +119,8 @@ function ChangePlot({
   const anchor = guideAnchor(series);
   const scales = useCallback(
     (innerWidth: number, innerHeight: number) => {
-      const x = sweepXAxis({ ...xAxis, log: true }, innerWidth);
       const values = series.flatMap((s) => s.cells.flatMap((c) => [c.value.min, c.value.max]));
-      const y = quantityAxis(values.length > 0 ? values : [1e-3, 1], innerHeight, { forceLog: true });
-      return {
-        x: x.scale,
-        y: y.scale,
-        ...(x.ticks ? { xTicks: x.ticks } : {}),
-        ...(x.format ? { xFormat: x.format } : {}),
-        yFormat: '~g',
-      };
+      return logLogScales(xAxis, values, innerWidth, innerHeight);
     },
     [series, xAxis],
   );

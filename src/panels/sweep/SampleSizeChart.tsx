@@ -15,7 +15,7 @@ import {
   type Mirror,
   type SampleSizeLine,
 } from './sampleSize.ts';
-import { quantityAxis, sweepXAxis } from './scales.ts';
+import { logLogScales } from './scales.ts';
 import { SweepLegend, type LegendEntry } from './SweepLegend.tsx';
 
 const HEIGHT = 340;
@@ -50,16 +50,8 @@ export function SampleSizeChart({ drawing, compact = false }: SweepChartProps) {
 
   const scales = useCallback(
     (innerWidth: number, innerHeight: number) => {
-      const x = sweepXAxis({ ...xAxis, log: true }, innerWidth);
       const values = lines.flatMap((l) => l.cells.flatMap((c) => [c.value.min, c.value.max]));
-      const y = quantityAxis(values.length > 0 ? values : [1e-3, 1], innerHeight, { forceLog: true });
-      return {
-        x: x.scale,
-        y: y.scale,
-        ...(x.ticks ? { xTicks: x.ticks } : {}),
-        ...(x.format ? { xFormat: x.format } : {}),
-        yFormat: '~g',
-      };
+      return logLogScales(xAxis, values, innerWidth, innerHeight);
     },
     [lines, xAxis],
   );

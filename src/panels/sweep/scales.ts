@@ -6,6 +6,7 @@
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { formatQuantity } from '../../ui/format.ts';
 import type { SweepValue } from '../../sweep/types.ts';
+import type { ChartScales } from '../SmallChart.tsx';
 import type { DrawnAxis } from './drawing.ts';
 
 type Scale = ScaleContinuousNumeric<number, number>;
@@ -82,4 +83,25 @@ function logDomain(lo: number, hi: number, pad: number): Scale {
 function linearDomain(lo: number, hi: number, pad: number): Scale {
   const span = hi - lo || Math.abs(hi) || 1;
   return scaleLinear().domain([lo - (lo === 0 ? 0 : span * pad), hi + span * pad]);
+}
+
+/**
+ * The scales of a log–log chart of a positive quantity against a swept parameter (the NTK change
+ * against width, the error against n), y spanning `values` (1e-3 … 1 while there are none).
+ */
+export function logLogScales(
+  xAxis: DrawnAxis,
+  values: readonly number[],
+  innerWidth: number,
+  innerHeight: number,
+): ChartScales {
+  const x = sweepXAxis({ ...xAxis, log: true }, innerWidth);
+  const y = quantityAxis(values.length > 0 ? values : [1e-3, 1], innerHeight, { forceLog: true });
+  return {
+    x: x.scale,
+    y: y.scale,
+    ...(x.ticks ? { xTicks: x.ticks } : {}),
+    ...(x.format ? { xFormat: x.format } : {}),
+    yFormat: '~g',
+  };
 }

@@ -47,8 +47,8 @@ const x = () =>
 const y = () => tf.tensor2d(new RandomStream(3, 'mirror-y').fillNormal(new Float32Array(BATCH)), [BATCH, 1]);
 
 /** Every parameter of both copies of every run, read from a snapshot's copies() (layer order, W then b). */
-function parametersOf(model: StackedModel): Float64Array[] {
-  return model.parameters.map((p) => Float64Array.from(p.dataSync()));
+async function parametersOf(model: StackedModel): Promise<Float64Array[]> {
+  return Promise.all(model.parameters.map(async (p) => Float64Array.from(await p.data())));
 }
 
 /**
@@ -92,10 +92,10 @@ function hostLoss(
   return loss / BATCH;
 }
 
-function snapshot(t: Trainer): Float64Array[] {
+async function snapshot(t: Trainer): Promise<Float64Array[]> {
   const frozen = t.freeze();
   try {
-    return parametersOf(frozen.copies!());
+    return await parametersOf(frozen.copies!());
   } finally {
     frozen.dispose();
   }
@@ -107,12 +107,14 @@ describe.each(['stacked', 'per-run'] as const)('mirrored %s trainer', (formulati
     const t = trainer(formulation, runs, 0.1);
     const [xs, ys] = [x(), y()];
     const initial = t.freeze();
-    const atInit = tf.tidy(() => initial.outputs(tf.mul(xs, 3)).dataSync());
+    const atInitTensor = tf.tidy(() => initial.outputs(tf.mul(xs, 3)));
+    const atInit = await atInitTensor.data();
+    atInitTensor.dispose();
     expect([...atInit]).toEqual(new Array(runs * BATCH).fill(0));
     const losses: number[] = [];
     for (let i = 0; i < 40; i++) {
       const loss = t.trainStep('regression', xs, ys);
-      losses.push(loss.dataSync()[0]!);
+      losses.push((await loss.data())[0]!);
       loss.dispose();
     }
     expect(losses[39]).toBeLessThan(0.5 * losses[0]!);
@@ -123,9 +125,13 @@ describe.each(['stacked', 'per-run'] as const)('mirrored %s trainer', (formulati
     for (const change of moved) for (const layer of change) expect(layer).toBeGreaterThan(1e-3);
     const [a, b] = [now.model(), now.copies!()];
     const copyB = tf.tidy(() => tf.slice(b.layers[1]!.weights, runs, runs));
-    const apart = tf.tidy(() => tf.norm(tf.sub(a.layers[1]!.weights, copyB)).dataSync()[0]!);
+    const distance = tf.tidy(() => tf.norm(tf.sub(a.layers[1]!.weights, copyB)));
+    const apart = (await distance.data())[0]!;
+    distance.dispose();
     expect(apart).toBeGreaterThan(1e-2);
-    const trained = tf.tidy(() => now.outputs(xs).dataSync());
+    const trainedTensor = tf.tidy(() => now.outputs(xs));
+    const trained = await trainedTensor.data();
+    trainedTensor.dispose();
     expect(Math.max(...trained.map(Math.abs))).toBeGreaterThan(1e-2);
     tf.dispose([xs, ys, copyB]);
     initial.dispose();
@@ -133,17 +139,17 @@ describe.each(['stacked', 'per-run'] as const)('mirrored %s trainer', (formulati
     t.dispose();
   });
 
-  it('takes the gradient of the mirrored loss (finite differences, copies apart)', () => {
+  it('takes the gradient of the mirrored loss (finite differences, copies apart)', async () => {
     const runs = 1;
     const lr = 0.05;
     const t = trainer(formulation, runs, lr);
     const [xs, ys] = [x(), y()];
-    const [xv, yv] = [xs.dataSync() as Float32Array, ys.dataSync() as Float32Array];
+    const [xv, yv] = (await Promise.all([xs.data(), ys.data()])) as [Float32Array, Float32Array];
     // Two steps first, so that the copies differ and the gradient is not a symmetric one.
     for (let i = 0; i < 2; i++) tf.dispose(t.trainStep('regression', xs, ys));
-    const before = snapshot(t);
+    const before = await snapshot(t);
     tf.dispose(t.trainStep('regression', xs, ys));
-    const after = snapshot(t);
+    const after = await snapshot(t);
     const step = 1e-5;
     let largest = 0;
     let worst = 0;

@@ -14,7 +14,7 @@
  * and run on WASM, whatever the width), wide ones by the FLOPs.
  */
 import type { LabConfig } from '../config/schema.ts';
-import { datasetShape, estimateCost } from './cost.ts';
+import { datasetShape, estimateCost, squareHiddenLayers } from './cost.ts';
 import { SLOT_COUNT } from './optimizerSlots.ts';
 import { planRuns } from './runs.ts';
 import { rnnShape } from './rnn/rnnCost.ts';
@@ -209,7 +209,7 @@ function shapeOf(config: CostConfig): Shape {
     units: config.L * config.N + outputSize,
     layers,
     sequentialLayers: config.L + 1,
-    jacobianLayers: config.L,
+    jacobianLayers: squareHiddenLayers(config),
   };
 }
 

@@ -16,6 +16,16 @@ export function datasetShape(config: Pick<LabConfig, 'data'> & Partial<Pick<LabC
     : { inputSize: config.dim ?? DEFAULT_TEACHER.inputSize, outputSize: 1 };
 }
 
+/**
+ * The hidden layers the Jacobian spectrum multiplies: the square ones (jacobian.ts,
+ * jacobianLayers), so L when n0 = N and L − 1 otherwise (none for one layer on another width).
+ */
+export function squareHiddenLayers(
+  config: Pick<LabConfig, 'L' | 'N' | 'data'> & Partial<Pick<LabConfig, 'dim'>>,
+): number {
+  return datasetShape(config).inputSize === config.N ? config.L : config.L - 1;
+}
+
 export interface RunCost {
   readonly runCount: number;
   /** Weights and biases of one run (both copies of a mirrored one). */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/index.ts';
-import { estimateCost } from './cost.ts';
+import { estimateCost, squareHiddenLayers } from './cost.ts';
+import { jacobianLayers } from './jacobian.ts';
 import { createExperiment } from './experiment.ts';
 import { useCpuBackend } from './testBackend.ts';
 
@@ -32,5 +33,30 @@ describe('the cost of a mirrored run', () => {
     expect(experiment.info.parameterCount).toBe(b.parameterCount);
     expect(experiment.info.flopsPerStep).toBe(b.flopsPerStep);
     experiment.dispose();
+  });
+});
+
+describe('the square hidden layers a spectrum multiplies', () => {
+  it('are counted from the configuration as the built model counts them', async () => {
+    for (const [dim, N, L] of [
+      [8, 8, 3],
+      [8, 12, 3],
+      [8, 12, 1],
+    ] as const) {
+      const config = {
+        ...DEFAULT_CONFIG,
+        data: 'teacher' as const,
+        dim,
+        N,
+        L,
+        seeds: 1,
+        init: 'gaussian' as const,
+      };
+      const experiment = await createExperiment(config, { evalExamples: 8 });
+      const frozen = experiment.freeze();
+      expect(squareHiddenLayers(config), `d=${dim} N=${N} L=${L}`).toBe(jacobianLayers(frozen.model()).count);
+      frozen.dispose();
+      experiment.dispose();
+    }
   });
 });

@@ -13,7 +13,7 @@ export {
   type RunStatus,
   type StepResult,
 } from './experiment.ts';
-export { datasetShape, estimateCost, widestFeasibleWidth, type RunCost } from './cost.ts';
+export { datasetShape, estimateCost, squareHiddenLayers, widestFeasibleWidth, type RunCost } from './cost.ts';
 export { UnitDrawCache, sharedDrawCache, type LayerKey } from './drawCache.ts';
 export { haarFactor, householderQr, formQ } from './haar.ts';
 export { layerScaling, initialLayer, type InitKind, type LayerScaling } from './init.ts';

@@ -7,7 +7,13 @@ import {
   type Budget,
   type MeasuredStep,
 } from '../engine/budget.ts';
-import { EVAL_CHUNK, datasetShape, type Experiment, type JacobianProbe } from '../engine/index.ts';
+import {
+  EVAL_CHUNK,
+  datasetShape,
+  squareHiddenLayers,
+  type Experiment,
+  type JacobianProbe,
+} from '../engine/index.ts';
 import { MeasurementJob, type Post } from './measurementJob.ts';
 import { NtkSnapshots, predictNtkSeconds } from './ntkSnapshots.ts';
 import { rnnSkipEvents } from './rnnSkips.ts';
@@ -404,9 +410,8 @@ export class TrainingLoop {
     // Slices are sized by the time model, calibrated by the steps timed so far.
     const prediction = predict(config, this.facts());
     const predicted = this.options.predictSpectrumSeconds?.(config) ?? prediction.spectrumSeconds;
-    // The spectrum is of the square hidden layers (jacobianLayers): L = 1 on an n0 ≠ N input has none.
-    const squareLayers = datasetShape(config).inputSize === config.N ? config.L : config.L - 1;
-    const noSquareLayer = config.arch !== 'rnn' && squareLayers < 1;
+    // The spectrum is of the square hidden layers: L = 1 on an n0 ≠ N input has none.
+    const noSquareLayer = config.arch !== 'rnn' && squareHiddenLayers(config) < 1;
     const skipSpectrum =
       noSquareLayer || predicted > (this.options.budget?.stepSeconds ?? MAX_SPECTRUM_SECONDS);
     if (snapshot && skipSpectrum && !this.spectrumSkipNoted) {

@@ -10,6 +10,7 @@ import {
   measureEvery,
   measurementCount,
   pool,
+  TrainingMeasurements,
 } from './alongTraining.ts';
 import { planSweep } from './plan.ts';
 import { sweepDefinition } from './definition.ts';
@@ -111,6 +112,14 @@ describe('measurements along a sweep run', () => {
     const curvature = planSweep(sweepDefinition(base, ['orth=none,stiefel'], 'curvature'));
     expect(measurementCount(300)).toBe(MEASUREMENTS + 1);
     expect(measurementCount(1)).toBe(2);
+    // As many as the runner takes: the steps its `due` says yes to.
+    for (const steps of [1, 2, 7, 12, 13, 50, 299, 1000]) {
+      const taking = new TrainingMeasurements('curvature', 1);
+      const due = Array.from({ length: steps + 1 }, (_, step) => step).filter((step) =>
+        taking.due(step, steps),
+      );
+      expect(measurementCount(steps), `T = ${steps}`).toBe(due.length);
+    }
     const lambda = curvatureSeconds({ inputSize: 784, outputSize: 10, L: 32, N: 128 }, 1);
     curvature.groups.forEach((group, g) => {
       const extra = (group.stepSeconds - tau.groups[g]!.stepSeconds) * 300;

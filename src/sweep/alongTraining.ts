@@ -34,10 +34,9 @@ export function curvatureSeconds(
 
 /** How many times measure=curvature takes λ_max in a run of `steps` steps (step 0 included). */
 export function measurementCount(steps: number): number {
-  let count = 0;
-  for (let step = 0; step <= steps; step++)
-    if (step === 0 || step === steps || step % measureEvery(steps) === 0) count += 1;
-  return count;
+  const every = measureEvery(steps);
+  // Step 0, every multiple of `every` up to `steps`, and `steps` itself when it is not one.
+  return 1 + Math.floor(steps / every) + (steps % every === 0 ? 0 : 1);
 }
 
 /** Steps between two measurements along training. */

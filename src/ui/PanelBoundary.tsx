@@ -4,14 +4,14 @@ import { useLab } from '../state/store.ts';
 interface BoundaryProps {
   /** What the panel shows, for the message ("Jacobian spectrum"). */
   readonly name: string;
-  /** The configuration the failure happened in: a new one gives the panel another try. */
-  readonly configKey: string;
+  /** The configuration the failure happened in (the store's immutable object): a new one retries. */
+  readonly config: object;
   readonly children: ReactNode;
 }
 
 interface BoundaryState {
   readonly error: Error | null;
-  readonly configKey: string;
+  readonly config: object;
 }
 
 /**
@@ -20,14 +20,14 @@ interface BoundaryState {
  * again once the configuration changes.
  */
 export class Boundary extends Component<BoundaryProps, BoundaryState> {
-  override state: BoundaryState = { error: null, configKey: this.props.configKey };
+  override state: BoundaryState = { error: null, config: this.props.config };
 
   static getDerivedStateFromError(error: unknown): Partial<BoundaryState> {
     return { error: error instanceof Error ? error : new Error(String(error)) };
   }
 
   static getDerivedStateFromProps(props: BoundaryProps, state: BoundaryState): Partial<BoundaryState> | null {
-    return props.configKey === state.configKey ? null : { error: null, configKey: props.configKey };
+    return props.config === state.config ? null : { error: null, config: props.config };
   }
 
   override render() {
@@ -49,7 +49,7 @@ export class Boundary extends Component<BoundaryProps, BoundaryState> {
 export function PanelBoundary({ name, children }: { readonly name: string; readonly children: ReactNode }) {
   const config = useLab((s) => s.config);
   return (
-    <Boundary name={name} configKey={JSON.stringify(config)}>
+    <Boundary name={name} config={config}>
       {children}
     </Boundary>
   );

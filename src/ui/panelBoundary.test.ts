@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Boundary } from './PanelBoundary.tsx';
 
 const child = createElement('p', null, 'the chart');
-const props = { name: 'Jacobian spectrum', configKey: 'a', children: child };
+const [first, second] = [{ L: 50 }, { L: 50 }];
+const props = { name: 'Jacobian spectrum', config: first, children: child };
 
 describe('a panel in its error boundary', () => {
   it('draws its panel until it fails, then says which panel failed and why', () => {
@@ -23,11 +24,12 @@ describe('a panel in its error boundary', () => {
   });
 
   it('tries again once the configuration changes, not before', () => {
-    const failed = { error: new Error('x'), configKey: 'a' };
+    const failed = { error: new Error('x'), config: first };
     expect(Boundary.getDerivedStateFromProps(props, failed)).toBeNull();
-    expect(Boundary.getDerivedStateFromProps({ ...props, configKey: 'b' }, failed)).toEqual({
+    // The store makes a new configuration object for every change.
+    expect(Boundary.getDerivedStateFromProps({ ...props, config: second }, failed)).toEqual({
       error: null,
-      configKey: 'b',
+      config: second,
     });
     // Whatever is thrown is shown as an error.
     expect(Boundary.getDerivedStateFromError('plain text').error?.message).toBe('plain text');

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchConsole } from './watchConsole.ts';
 import { EXPERIMENTS } from '../src/experiments/registry.ts';
 
 /**
@@ -13,15 +14,6 @@ const CHARTS: Record<string, string> = {
   'rnn-gain-penalty': '[data-testid^="sweep-sv-"][data-points]',
   'error-vs-n-mirrored': '[data-testid^="sample-size-"][data-points]',
 };
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 for (const [id, marks] of Object.entries(CHARTS)) {
   test(`the named experiment ${id} starts from its link and draws its chart`, async ({ page }) => {

@@ -1,15 +1,7 @@
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './watchConsole.ts';
 
 /** Fails the test on any console error or uncaught exception, collected for the whole page life. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
-
 function query(page: Page): URLSearchParams {
   return new URL(page.url()).searchParams;
 }

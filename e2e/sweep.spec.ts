@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './watchConsole.ts';
 import { EXPERIMENTS } from '../src/experiments/registry.ts';
 
 /**
@@ -13,15 +14,6 @@ const BASE = 'act=tanh&sw2=1.05&sb2=2.01e-5&N=16&data=teacher&bs=32&init=both&ba
 const SMALL = `?${BASE}&L=3&seeds=2&steps=150&thr=0.5&over=lr=0.01,0.1,1`;
 /** Four depths (four groups, one after another), a threshold never reached: runs to the end. */
 const LONG = `?${BASE}&seeds=1&steps=6000&thr=1e-9&over=L=2,3,4,5`;
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 const status = (page: Page) => page.getByTestId('sweep-status');
 

@@ -1,16 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './watchConsole.ts';
 
 /** Small enough to train quickly on SwiftShader's CPU-emulated WebGPU. */
 const SMALL = 'v=1&act=tanh&sw2=1.05&sb2=2.01e-5&L=3&N=16&data=teacher&seeds=2&bs=32&steps=40&lr=0.05';
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 async function expectCurvesFor(page: Page) {
   for (const init of ['gaussian', 'orthogonal']) {

@@ -138,7 +138,7 @@ test('a number typed in an entry is checked: bad text is refused, out of range i
 test('a preset makes a history entry that Back undoes', async ({ page }) => {
   await page.goto('/?v=1&act=tanh&sw2=1.5&sb2=0.05');
   await waitForDiagram(page);
-  await page.getByRole('combobox', { name: 'Preset' }).selectOption('relu-critical');
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption('relu-no-isometry');
   await expect(page.getByRole('spinbutton', { name: 'σ_w²' })).toHaveValue('2');
   await expect(page.getByRole('combobox', { name: 'activation φ' })).toHaveValue('relu');
   await page.goBack();

@@ -3,7 +3,6 @@ import {
   DEFAULT_CONFIG,
   PARAM_KEYS,
   PARAMS,
-  PRESETS,
   checkNumber,
   checkParam,
   cleanNumber,
@@ -327,18 +326,6 @@ describe('settling numbers from the interface', () => {
     expect(sw2).toBe(1.35);
     expect(cleanNumber(PARAMS.sw2, 1.0500000001)).toBe(1.0500000001);
     expect(checkNumber(PARAMS.sw2, '1.23456789012345').value).toBe(1.23456789012345);
-  });
-});
-
-describe('presets', () => {
-  it('hold only valid values', () => {
-    for (const preset of PRESETS) {
-      for (const [key, value] of Object.entries(preset.values)) {
-        const param = PARAMS[key as keyof LabConfig];
-        const checked = checkParam(key as keyof LabConfig, formatValue(param, value));
-        expect(checked.fix, `${preset.id}.${key}`).toBeUndefined();
-      }
-    }
   });
 });
 

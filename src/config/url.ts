@@ -20,8 +20,14 @@ export const SWEEP_URL_KEYS: readonly string[] = ['over', 'measure', 'exp'];
 /** The view a link opens (src/ui/views.ts reads it): not part of the configuration either. */
 export const VIEW_URL_KEY = 'view';
 
+/**
+ * How the lab is presented (src/config/presentation.ts reads them): the preset shown, lecture mode,
+ * the controls lecture mode shows, the panels enlarged. Not part of the configuration either.
+ */
+export const PRESENTATION_URL_KEYS: readonly string[] = ['preset', 'lecture', 'show', 'focus'];
+
 /** Keys that parseQuery leaves to others without a notice. */
-const NOT_CONFIGURATION: readonly string[] = [...SWEEP_URL_KEYS, VIEW_URL_KEY];
+const NOT_CONFIGURATION: readonly string[] = [...SWEEP_URL_KEYS, VIEW_URL_KEY, ...PRESENTATION_URL_KEYS];
 
 /**
  * A query decodes '+' as a space (application/x-www-form-urlencoded), so `lr=1e+0` arrives as

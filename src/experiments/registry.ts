@@ -6,6 +6,7 @@
  */
 
 import type { ParamKey } from '../config/schema.ts';
+import { PAPERS } from '../config/papers.ts';
 
 /** How the Experiments view draws a result. */
 export type ExperimentChart =
@@ -30,12 +31,11 @@ export interface NamedExperiment {
   readonly bestOver?: ParamKey;
 }
 
-const HUANG = 'Huang, Du & Xu (2021), Neural tangent kernel analysis of orthogonal initialization';
-const SAXE = 'Saxe, McClelland & Ganguli (2014), via Hlav (2019)';
-const SOKOL_PARK = 'Sokół & Park (2019), Information geometry of orthogonal initializations and training';
-const HLAV = 'Hlav (2019), Dynamical isometry and orthogonality';
-const CHEN =
-  'Chen, Li & Lin (2024), On the impacts of the random initialization in the neural tangent kernel theory';
+const HUANG = PAPERS.huang;
+const SAXE = PAPERS.saxe;
+const SOKOL_PARK = PAPERS.sokolPark;
+const HLAV = PAPERS.hlav;
+const CHEN = PAPERS.chen;
 
 export const EXPERIMENTS: readonly NamedExperiment[] = [
   {

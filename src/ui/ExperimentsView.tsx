@@ -80,7 +80,7 @@ function ExperimentCard({ named, revision }: { readonly named: NamedExperiment; 
 }
 
 /** The budget's prediction of the time it takes (on WebAssembly): an upper bound for τ sweeps. */
-function Predicted({ definition }: { readonly definition: SweepDefinition }) {
+export function Predicted({ definition }: { readonly definition: SweepDefinition }) {
   const seconds = useMemo(() => predictedSweepSeconds(definition), [definition]);
   if (seconds === null) return null;
   return (

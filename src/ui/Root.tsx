@@ -1,5 +1,6 @@
 import { SweepForm } from '../panels/sweep/SweepForm.tsx';
 import { SweepPanel } from '../panels/sweep/SweepPanel.tsx';
+import { GalleryView } from '../gallery/GalleryView.tsx';
 import { App } from './App.tsx';
 import { ExperimentsView } from './ExperimentsView.tsx';
 import { useView } from './route.ts';
@@ -19,6 +20,8 @@ export function Root() {
             <SweepForm />
             <SweepPanel />
           </>
+        ) : view === 'gallery' ? (
+          <GalleryView />
         ) : (
           <ExperimentsView />
         )}

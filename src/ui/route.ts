@@ -14,7 +14,14 @@ import { startSweep } from '../state/sweepClient.ts';
 import { startTrainingClient } from '../state/trainingClient.ts';
 import { startUrlSync } from '../state/urlSync.ts';
 
-export { EXPERIMENTS_QUERY, SWEEP_VIEW_QUERY, VIEW_KEY, viewOf, type ViewName } from './views.ts';
+export {
+  EXPERIMENTS_QUERY,
+  GALLERY_QUERY,
+  SWEEP_VIEW_QUERY,
+  VIEW_KEY,
+  viewOf,
+  type ViewName,
+} from './views.ts';
 
 export const useView = create<{ readonly view: ViewName }>()(() => ({ view: 'lab' }));
 

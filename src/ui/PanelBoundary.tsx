@@ -1,5 +1,7 @@
-import { Component, type ReactNode } from 'react';
+import { Component, useRef, type ReactNode } from 'react';
 import { useLab } from '../state/store.ts';
+import { PanelActions } from './PanelActions.tsx';
+import { panelName, type PanelId } from '../config/panels.ts';
 
 interface BoundaryProps {
   /** What the panel shows, for the message ("Jacobian spectrum"). */
@@ -45,12 +47,20 @@ export class Boundary extends Component<BoundaryProps, BoundaryState> {
   }
 }
 
-/** A panel in its own error boundary, reset by any change of the configuration. */
-export function PanelBoundary({ name, children }: { readonly name: string; readonly children: ReactNode }) {
+/**
+ * A panel in its own slot (the grid item a link, a shortcut or the enlarge button addresses by id,
+ * and what export reads) and its own error boundary, reset by any change of the configuration.
+ */
+export function PanelBoundary({ id, children }: { readonly id: PanelId; readonly children: ReactNode }) {
   const config = useLab((s) => s.config);
+  const slot = useRef<HTMLDivElement>(null);
+  const name = panelName(id);
   return (
-    <Boundary name={name} config={config}>
-      {children}
-    </Boundary>
+    <div className={`panel-slot panel-slot-${id}`} data-panel={id} ref={slot}>
+      <PanelActions id={id} name={name} slot={slot} />
+      <Boundary name={name} config={config}>
+        {children}
+      </Boundary>
+    </div>
   );
 }

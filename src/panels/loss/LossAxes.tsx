@@ -7,6 +7,9 @@ const valueFormat = format('~g');
 
 /** Steps below, the metric on the left; declared once from the chart's scales. */
 export function LossAxes({ geometry, yTitle }: { geometry: LossGeometry; yTitle: string }) {
+  const detailAt = yTitle.indexOf(' (');
+  const yName = detailAt < 0 ? yTitle : yTitle.slice(0, detailAt);
+  const yDetail = detailAt < 0 ? '' : yTitle.slice(detailAt);
   const xRef = useRef<SVGGElement>(null);
   const yRef = useRef<SVGGElement>(null);
   useEffect(() => {
@@ -41,7 +44,9 @@ export function LossAxes({ geometry, yTitle }: { geometry: LossGeometry; yTitle:
         transform={`translate(${-MARGIN.left + 14},${geometry.innerHeight / 2}) rotate(-90)`}
         textAnchor="middle"
       >
-        {yTitle}
+        {yName}
+        {/* The unit's detail gives way in lecture mode, where the title is set large (lecture.css). */}
+        {yDetail && <tspan className="axis-title-detail">{yDetail}</tspan>}
       </text>
     </g>
   );

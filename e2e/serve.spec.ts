@@ -168,7 +168,11 @@ test.describe('the production server', () => {
     ];
     for (const [what, response] of responses) expectSecurityHeaders(response, what);
     expect(responses[0]![1].headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-eval'|'unsafe-inline'|blob:|data:|\*/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-eval'|'unsafe-inline'|data:|\*/);
+    // blob: only as an image source (the PNG export draws the page's own SVG figure), never for
+    // scripts or workers.
+    const withBlob = CONTENT_SECURITY_POLICY.split('; ').filter((directive) => directive.includes('blob:'));
+    expect(withBlob).toEqual(["img-src 'self' blob:"]);
   });
 
   test('isolates index.html cross-origin and never caches it stale', async ({ baseURL }) => {

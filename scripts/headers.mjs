@@ -18,11 +18,15 @@ const PRODUCTION_DIRECTIVES = {
   'worker-src': ["'self'"],
   // fetch(): the MNIST files under /data/ and the .wasm binaries, nothing else.
   'connect-src': ["'self'"],
-  // The favicon. Plots are SVG and canvas drawn by script.
-  'img-src': ["'self'"],
-  // The built stylesheet. React's `style` props and D3's .style() write through the CSSOM
-  // (element.style), which CSP does not govern, so no 'unsafe-inline' is needed.
+  // The favicon (plots are SVG and canvas drawn by script), and blob: for the PNG export: it loads
+  // the page's own SVG figure, made by script into a Blob URL, as an image to draw into a canvas.
+  'img-src': ["'self'", 'blob:'],
+  // The built stylesheet. React's `style` props, D3's .style() and KaTeX's katex.render write
+  // through the CSSOM (element.style), which CSP does not govern, so no 'unsafe-inline' is needed
+  // (KaTeX's renderToString HTML, with style attributes, would need it: src/ui/TexText.tsx avoids it).
   'style-src': ["'self'"],
+  // KaTeX's fonts for the typeset captions, files under /assets/ bundled with the page.
+  'font-src': ["'self'"],
   // No <base> or form can send the page or its state elsewhere; no site may frame the lab.
   'base-uri': ["'none'"],
   'form-action': ["'none'"],

@@ -4,6 +4,7 @@ import { isSweepActive, useSweep, type SweepView } from '../../state/sweep.ts';
 import { cancelSweep, dismissFileError, openSweepFile, saveSweepResult } from '../../state/sweepClient.ts';
 import { parseSweepQuery, sweepQuery } from '../../sweep/definition.ts';
 import { toQuery } from '../../config/index.ts';
+import { PanelExportMenu } from '../../export/PanelExportMenu.tsx';
 import { SWEEP_VIEW_QUERY, followLink, navigate } from '../../ui/route.ts';
 import { describeSweep, formatDuration } from './describe.ts';
 import { drawingOfFile, drawingOfRun } from './drawing.ts';
@@ -55,7 +56,10 @@ export function SweepPanel() {
             </p>
           )}
         </div>
-        <FileButtons view={view} />
+        <div className="sweep-actions">
+          <PanelExportMenu panel="sweep" title={named ? named.title : 'Sweep'} />
+          <FileButtons view={view} />
+        </div>
       </header>
       <SweepStatus view={view} />
       {view.fileError && (

@@ -1,57 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activationDerivative, applyActivation } from './activation.ts';
-import type { InitKind } from './init.ts';
+import {
+  fixedPointProbeDraw,
+  spectrumFromScaled,
+  type JacobianProbe,
+  type JacobianSpectrum,
+} from './jacobianSummary.ts';
 import { preActivation, type StackedModel } from './model.ts';
-import { RandomStream } from './random.ts';
 import type { RunInfo } from './runs.ts';
 import { singularValues } from './svd.ts';
 import { runMatMul } from './runMatMul.ts';
 import { scaled } from './gain.ts';
 
-/**
- * Where the Jacobian is evaluated. 'fixed-point': the first pre-activation of the product is drawn
- * h ~ N(0, q I_N) with q = q* (Pennington et al. 2017), so every layer of J sits at the fixed point
- * the theory assumes. 'data': a held-out example of the dataset, scaled as in training.
- */
-export type JacobianProbe = 'fixed-point' | 'data';
+export {
+  fixedPointProbeDraw,
+  spectrumFromScaled,
+  summarizeScaled,
+  type JacobianProbe,
+  type JacobianSpectrum,
+  type SpectrumSummary,
+} from './jacobianSummary.ts';
 
 export interface JacobianOptions {
   readonly probe?: JacobianProbe;
   /** With probe 'data': the index of the held-out example (default 0). */
   readonly example?: number;
-}
-
-/**
- * The spectrum of one run's input–output Jacobian J = D^L W^L ··· D^{l₀} W^{l₀} (see
- * `jacobianLayers` for l₀). Singular values beyond the Float64 range come out as Infinity or 0 in
- * `singularValues`; `logSingularValues` holds them all.
- */
-export interface JacobianSpectrum {
-  readonly runId: number;
-  readonly init: InitKind;
-  readonly seed: number;
-  readonly probe: JacobianProbe;
-  /** Number of factors D^l W^l in J: the depth to compare with theory. */
-  readonly depth: number;
-  /** Hidden layer (1-based, as in h^l) of the first factor D^{l₀} W^{l₀}. */
-  readonly firstLayer: number;
-  /** Mean of (h^{l₀})² over the units at the probe (q* for the fixed-point probe). */
-  readonly probeVariance: number;
-  /** J = exp(logScale)·J̃ with ‖J̃‖_F = 1 (natural log). */
-  readonly logScale: number;
-  /** N values, descending. */
-  readonly singularValues: Float64Array;
-  /** Natural logs of the singular values, descending (−Infinity for exact zeros). */
-  readonly logSingularValues: Float64Array;
-  /** Mean eigenvalue of JJᵀ, (1/N) Σ σ_i² (theory: χ₁^L). */
-  readonly meanSq: number;
-  readonly logMeanSq: number;
-  /** Variance of the eigenvalues of JJᵀ, (1/N) Σ (σ_i² − meanSq)². */
-  readonly variance: number;
-  readonly logVariance: number;
-  readonly sMax: number;
-  /** σ_max/σ_min (Infinity when J is singular to working precision). */
-  readonly conditionNumber: number;
 }
 
 /**
@@ -191,7 +164,7 @@ export function fixedPointProbe(seeds: readonly number[], width: number, q: numb
   const values = new Float32Array(seeds.length * width);
   const std = Math.sqrt(q);
   seeds.forEach((seed, r) => {
-    const draw = new RandomStream(seed, 'jacobian-probe', width).fillNormal(new Float64Array(width));
+    const draw = fixedPointProbeDraw(seed, width);
     for (let i = 0; i < width; i++) values[r * width + i] = std * draw[i]!;
   });
   return tf.tensor3d(values, [seeds.length, 1, width]);
@@ -221,52 +194,4 @@ export function jacobianSpectra(
       scaledValues,
     );
   });
-}
-
-/** Summaries of σ = exp(logScale)·σ̃, computed from σ̃ and logs so that nothing overflows on the way. */
-export function spectrumFromScaled(
-  run: RunInfo,
-  probe: JacobianProbe,
-  depth: number,
-  firstLayer: number,
-  probeVariance: number,
-  logScale: number,
-  scaledValues: Float64Array,
-): JacobianSpectrum {
-  const n = scaledValues.length;
-  const logSingularValues = new Float64Array(n);
-  const values = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const s = scaledValues[i]!;
-    logSingularValues[i] = logScale + Math.log(s);
-    values[i] = Math.exp(logSingularValues[i]!);
-    sum += s * s;
-  }
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const s = scaledValues[i]!;
-    squares += (s * s - mean) ** 2;
-  }
-  const logMeanSq = 2 * logScale + Math.log(mean);
-  const logVariance = 4 * logScale + Math.log(squares / n);
-  return {
-    runId: run.runId,
-    init: run.init,
-    seed: run.seed,
-    probe,
-    depth,
-    firstLayer,
-    probeVariance,
-    logScale,
-    singularValues: values,
-    logSingularValues,
-    meanSq: Math.exp(logMeanSq),
-    logMeanSq,
-    variance: Math.exp(logVariance),
-    logVariance,
-    sMax: values[0] ?? NaN,
-    conditionNumber: n > 0 ? scaledValues[0]! / scaledValues[n - 1]! : NaN,
-  };
 }

@@ -7,16 +7,30 @@ import {
   meanFieldPoint,
   sMaxSquared,
   trainableDepth,
+  type JacobianMoments,
+  type MaxSingularValueSquared,
 } from '../theory/index.ts';
 import { formatQuantity } from '../ui/format.ts';
+import { jacobianDepth, type JacobianDepth } from './spectrum/jacobianDepth.ts';
+// The depth note's style (.jacobian-depth-note) lives with the spectrum panel's, which it matches.
+import './spectrum/spectrum.css';
 
 /** Mean-field numbers for the current point, all computed from the theory engine on every change. */
 export function TheoryReadout() {
-  const { act, sw2, sb2, L, arch } = useLab((s) => s.config);
+  const { act, sw2, sb2, L, N, data, dim, arch } = useLab((s) => s.config);
   const point = useMemo(() => meanFieldPoint(act, sw2, sb2), [act, sw2, sb2]);
   const critical = useMemo(() => criticalSigmaW2(act, sb2), [act, sb2]);
-  const jacobian = useMemo(() => jacobianMoments(act, sw2, sb2, L), [act, sw2, sb2, L]);
-  const sMax = useMemo(() => sMaxSquared(act, sw2, sb2, L), [act, sw2, sb2, L]);
+  // The spectrum panel's depth (the square hidden layers), from the one function both read.
+  const depth = useMemo(() => jacobianDepth({ L, N, data, dim }), [L, N, data, dim]);
+  const layers = depth.layers;
+  const jacobian = useMemo(
+    () => (layers > 0 ? jacobianMoments(act, sw2, sb2, layers) : null),
+    [act, sw2, sb2, layers],
+  );
+  const sMax = useMemo(
+    () => (layers > 0 ? sMaxSquared(act, sw2, sb2, layers) : null),
+    [act, sw2, sb2, layers],
+  );
   const depthLimit = trainableDepth(point);
 
   const rows: [string, number, string, string][] = [
@@ -69,38 +83,63 @@ export function TheoryReadout() {
           step shares one W.
         </p>
       ) : (
-        <>
-          <h3>Jacobian JJᵀ at depth L = {L} (infinite width, input at q*)</h3>
-          <table className="numbers jacobian">
-            <thead>
-              <tr>
-                <th scope="col" />
-                <th scope="col">Gaussian</th>
-                <th scope="col">orthogonal</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">mean of σ²</th>
-                <td>{formatQuantity(jacobian.gaussian.meanSq)}</td>
-                <td>{formatQuantity(jacobian.orthogonal.meanSq)}</td>
-              </tr>
-              <tr>
-                <th scope="row">variance of σ²</th>
-                <td data-testid="variance-gaussian">{formatQuantity(jacobian.gaussian.variance)}</td>
-                <td data-testid="variance-orthogonal">{formatQuantity(jacobian.orthogonal.variance)}</td>
-              </tr>
-              {sMax && (
-                <tr>
-                  <th scope="row">s²_max</th>
-                  <td>{formatQuantity(sMax.gaussian)}</td>
-                  <td>{formatQuantity(sMax.orthogonal)}</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </>
+        <JacobianTheory depth={depth} jacobian={jacobian} sMax={sMax} />
       )}
     </section>
+  );
+}
+
+/** The Jacobian moments at the spectrum panel's depth, or why there are none. */
+function JacobianTheory({
+  depth,
+  jacobian,
+  sMax,
+}: {
+  depth: JacobianDepth;
+  jacobian: JacobianMoments | null;
+  sMax: MaxSingularValueSquared | null;
+}) {
+  const note = (
+    <p className="jacobian-depth-note" data-testid="jacobian-depth-note">
+      {depth.note}
+    </p>
+  );
+  if (!jacobian) return note;
+  return (
+    <>
+      <h3 data-testid="jacobian-depth">
+        Jacobian JJᵀ over {depth.layers} square hidden layer{depth.layers === 1 ? '' : 's'} (infinite width,
+        input at q*)
+      </h3>
+      {note}
+      <table className="numbers jacobian">
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">Gaussian</th>
+            <th scope="col">orthogonal</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">mean of σ²</th>
+            <td>{formatQuantity(jacobian.gaussian.meanSq)}</td>
+            <td>{formatQuantity(jacobian.orthogonal.meanSq)}</td>
+          </tr>
+          <tr>
+            <th scope="row">variance of σ²</th>
+            <td data-testid="variance-gaussian">{formatQuantity(jacobian.gaussian.variance)}</td>
+            <td data-testid="variance-orthogonal">{formatQuantity(jacobian.orthogonal.variance)}</td>
+          </tr>
+          {sMax && (
+            <tr>
+              <th scope="row">s²_max</th>
+              <td>{formatQuantity(sMax.gaussian)}</td>
+              <td>{formatQuantity(sMax.orthogonal)}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -1,3 +1,4 @@
+import type { InitDraw, InitDrawSpec } from '../engine/jacobianDraws.ts';
 import type { ActivationId, JacobianDensity, PhaseGrid, PhaseGridSpec, WeightInit } from '../theory/index.ts';
 
 /** Everything the phase diagram draws that depends only on φ and the axes, not on the sliders. */
@@ -19,6 +20,8 @@ export interface DensitySpec {
 export interface TheoryJobs {
   readonly 'phase-grid': { readonly spec: PhaseGridSpec; readonly result: DiagramGrid };
   readonly density: { readonly spec: DensitySpec; readonly result: JacobianDensity };
+  /** One more network at initialization, for the spread of the spectrum's moments (jacobianDraws.ts). */
+  readonly 'jacobian-draw': { readonly spec: InitDrawSpec; readonly result: InitDraw };
 }
 export type TheoryJob = keyof TheoryJobs;
 

@@ -59,4 +59,13 @@ describe('spectrum panel model', () => {
     const [, orthogonal] = buildSpectra(spectra, { orthogonal: delta }, 'sq', 'log');
     expect(orthogonal!.atoms).toEqual([{ x: 1, weight: 1 }]);
   });
+
+  it('gives each init the spread of its moments: over the draws at initialization, else a bootstrap', () => {
+    const draws = { gaussian: [spectrum(5, 'gaussian', [0.2, 1, 3])] };
+    const [gaussian, orthogonal] = buildSpectra(spectra, {}, 'sq', 'log', { step: 0, draws });
+    expect(gaussian!.spread).toMatchObject({ source: 'draws', count: 2 });
+    expect(gaussian!.spread!.intervals.sMax).toEqual({ lo: 2, hi: 3 });
+    expect(orthogonal!.spread!.source).toBe('bootstrap');
+    expect(buildSpectra(spectra, {}, 'sq', 'log', { step: 100 })[0]!.spread!.source).toBe('bootstrap');
+  });
 });

@@ -1,7 +1,8 @@
-import type { JacobianSpectrum } from '../../engine/index.ts';
+import type { JacobianSpectrum, SpectrumSummary } from '../../engine/jacobianSummary.ts';
 import type { JacobianDensity, WeightInit } from '../../theory/index.ts';
 import { densityOnAxis, toAxis, type SpectrumScale, type SpectrumVariable } from './axis.ts';
 import { binEdges, histogram, type Histogram } from './histogram.ts';
+import { initSpread, type Spread } from './spread.ts';
 
 export const INITS: readonly WeightInit[] = ['gaussian', 'orthogonal'];
 const BINS = 40;
@@ -19,6 +20,8 @@ export interface InitSpectrum {
   readonly init: WeightInit;
   readonly histogram: Histogram;
   readonly stats: SpectrumStats;
+  /** How far one network's moments scatter (over draws, seeds, or a bootstrap); see spread.ts. */
+  readonly spread: Spread | null;
   /** The theory density on the axis variable, or why there is none. */
   readonly theory:
     { readonly x: Float64Array; readonly y: Float64Array } | { readonly unavailable: string } | null;
@@ -62,14 +65,22 @@ function theoryOnAxis(
 
 /**
  * Everything the spectrum panel draws for one snapshot: shared bins so the two inits overlay bar
- * for bar, histograms normalized as densities of the axis variable, and the theory changed to the
- * same variable.
+ * for bar, histograms normalized as densities of the axis variable, the theory changed to the
+ * same variable, and the spread of the moments. `draws` are extra networks at initialization:
+ * pass them for the step-0 snapshot only.
  */
 export function buildSpectra(
   spectra: readonly JacobianSpectrum[],
   densities: Partial<Record<WeightInit, JacobianDensity>>,
   variable: SpectrumVariable,
   scale: SpectrumScale,
+  {
+    step = 0,
+    draws = {},
+  }: {
+    step?: number;
+    draws?: Partial<Record<WeightInit, readonly SpectrumSummary[]>>;
+  } = {},
 ): InitSpectrum[] {
   const byInit = INITS.map((init) => ({ init, runs: spectra.filter((s) => s.init === init) })).filter(
     (group) => group.runs.length > 0,
@@ -95,6 +106,7 @@ export function buildSpectra(
         sMax: mean(runs.map((r) => r.sMax)),
         conditionNumber: mean(runs.map((r) => r.conditionNumber)),
       },
+      spread: initSpread(runs, draws[init] ?? [], step),
       theory: theoryOnAxis(density, variable, scale),
       atoms: density?.ok
         ? density.atoms.map((a) => ({ x: toAxis(a.lambda, variable), weight: a.weight }))

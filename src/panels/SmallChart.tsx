@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
 // The right margin holds half of the last x tick label ("1000", "100k").
-const MARGIN = { top: 8, right: 16, bottom: 36, left: 54 } as const;
+const MARGIN = { top: 8, right: 16, bottom: 42, left: 54 } as const;
 /** With a y-axis title, the left margin makes room for it beside the tick labels. */
 const Y_TITLE_MARGIN = 16;
 const HEIGHT = 205;
@@ -83,7 +83,7 @@ export function SmallChart({
           {children(chart, { innerWidth, innerHeight })}
           <g ref={xAxisRef} transform={`translate(0,${innerHeight})`} />
           <g ref={yAxisRef} />
-          <text className="axis-title" x={innerWidth / 2} y={innerHeight + 31} textAnchor="middle">
+          <text className="axis-title" x={innerWidth / 2} y={innerHeight + 37} textAnchor="middle">
             {xLabel}
           </text>
           {yLabel && (

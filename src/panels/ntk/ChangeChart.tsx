@@ -1,7 +1,13 @@
-import { line, scaleLinear, scaleLog } from 'd3';
+import { line, scaleLinear, scaleLog, symbol, symbolCircle, symbolSquare } from 'd3';
 import { useCallback } from 'react';
 import { SmallChart, type ChartScales } from '../SmallChart.tsx';
-import type { StepSeries } from './model.ts';
+import type { Init, StepSeries } from './model.ts';
+
+/** Dots tell the inits apart without colour, as the lines' dashes do: Gaussian ●, orthogonal ■. */
+const DOT: Record<Init, string> = {
+  gaussian: symbol(symbolCircle, 15)() ?? '',
+  orthogonal: symbol(symbolSquare, 15)() ?? '',
+};
 
 /** Beyond this many snapshots a curve is a line alone. */
 const MAX_DOTS = 60;
@@ -10,6 +16,8 @@ const MAX_DOTS = 60;
 export interface ChangeLine {
   readonly key: string;
   readonly className: string;
+  /** Sets the dots' shape, so that the inits differ without colour. */
+  readonly init: Init;
   readonly series: StepSeries;
 }
 
@@ -45,7 +53,7 @@ export function ChangeChart({ title, testId, lines, lastStep }: ChangeChartProps
   return (
     <SmallChart title={title} xLabel="step" testId={testId} scales={scales}>
       {({ x, y }) =>
-        lines.map(({ key, className, series }) => {
+        lines.map(({ key, className, init, series }) => {
           const indices = series.steps.map((_, i) => i).filter((i) => series.values[i]! > 0);
           return (
             <g key={key} className={className} data-points={indices.length}>
@@ -59,12 +67,11 @@ export function ChangeChart({ title, testId, lines, lastStep }: ChangeChartProps
               />
               {/* Dots too, while few: the first snapshots are single points that a line cannot show. */}
               {(indices.length <= MAX_DOTS ? indices : []).map((i) => (
-                <circle
+                <path
                   key={i}
                   className="ntk-change-dot"
-                  cx={x(series.steps[i]!)}
-                  cy={y(series.values[i]!)}
-                  r={2.2}
+                  d={DOT[init]}
+                  transform={`translate(${x(series.steps[i]!)},${y(series.values[i]!)})`}
                 />
               ))}
             </g>

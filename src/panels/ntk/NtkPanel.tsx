@@ -161,14 +161,14 @@ function NtkContent({
 
   const ntkLines: ChangeLine[] = present.flatMap((init) => {
     const series = seedMean(ntk.changes, runInfos, init, (c, r) => c.ntkChange[r], true);
-    return series ? [{ key: init, className: `ntk-init-${init}`, series }] : [];
+    return series ? [{ key: init, className: `ntk-init-${init}`, init, series }] : [];
   });
   const layers = shownLayers(L);
   const weightLines: ChangeLine[] = present.flatMap((init) =>
     layers.flatMap((layer, k) => {
       const series = seedMean(ntk.changes, runInfos, init, (c, r) => c.weightChange[r]?.[layer.index], true);
       return series
-        ? [{ key: `${init}-${layer.index}`, className: `ntk-init-${init} ntk-layer-${k}`, series }]
+        ? [{ key: `${init}-${layer.index}`, className: `ntk-init-${init} ntk-layer-${k}`, init, series }]
         : [];
     }),
   );
@@ -238,8 +238,8 @@ function NtkContent({
         </div>
       </div>
       <p className="signal-legend">
-        Heatmaps and scatter: the first seed of each init; curves: means over seeds, Gaussian solid,
-        orthogonal dashed; the scatter’s line is y = x. The kernels of step {snapshot.step} took{' '}
+        Heatmaps and scatter: the first seed of each init; curves: means over seeds, Gaussian solid with ●,
+        orthogonal dashed with ■; the scatter’s line is y = x. The kernels of step {snapshot.step} took{' '}
         {formatQuantity(snapshot.seconds * 1000, 2)} ms to measure ({runs.length} runs).
       </p>
     </>

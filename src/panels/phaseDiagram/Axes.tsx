@@ -24,7 +24,7 @@ export function Axes({ geometry, scale }: { geometry: DiagramGeometry; scale: Sb
       <text
         className="axis-title"
         x={geometry.innerWidth / 2}
-        y={geometry.innerHeight + 36}
+        y={geometry.innerHeight + 40}
         textAnchor="middle"
       >
         σ_w² (weight variance × fan-in)

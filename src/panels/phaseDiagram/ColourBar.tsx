@@ -31,7 +31,7 @@ export function ColourBar({ view, width }: { view: QuantityView; width: number }
   return (
     <svg
       className="colour-bar"
-      width={width + 24}
+      width={width + 40}
       height={48}
       role="img"
       aria-label={`Colour scale: ${view.title}`}
@@ -43,7 +43,7 @@ export function ColourBar({ view, width }: { view: QuantityView; width: number }
           ))}
         </linearGradient>
       </defs>
-      <g transform="translate(12,4)">
+      <g transform="translate(20,4)">
         <rect width={width} height={BAR_HEIGHT} fill={`url(#${gradientId})`} />
         <g ref={axisRef} transform={`translate(0,${BAR_HEIGHT})`} />
       </g>

@@ -1,4 +1,4 @@
-import { area, line, scaleLinear, scaleLog } from 'd3';
+import { area, line, scaleLinear, scaleLog, symbol, symbolCircle, symbolSquare } from 'd3';
 import { useCallback } from 'react';
 import type { WeightSummary } from '../../engine/index.ts';
 import { useLab } from '../../state/store.ts';
@@ -12,6 +12,12 @@ const INITS = ['gaussian', 'orthogonal'] as const;
 const DEVIATION_FLOOR = 1e-8;
 
 type Init = (typeof INITS)[number];
+
+/** Marker shapes tell the inits apart without colour (as the sweep's): Gaussian ●, orthogonal ■. */
+const DOT: Record<Init, string> = {
+  gaussian: symbol(symbolCircle, 20)() ?? '',
+  orthogonal: symbol(symbolSquare, 20)() ?? '',
+};
 
 /** Per init, per snapshot: the seeds' summaries averaged. */
 function seriesFor(snapshots: readonly WeightSnapshot[], runInits: readonly Init[], init: Init) {
@@ -76,7 +82,7 @@ export function WeightsPanel() {
             />
           </div>
           <p className="signal-legend">
-            Orange: Gaussian; green, dashed: orthogonal (means over seeds).{' '}
+            Orange, solid, ●: Gaussian; green, dashed, ■: orthogonal (means over seeds).{' '}
             {recurrent
               ? 'The recurrent kernel W (h_t = φ(W h_{t−1} + U x_t + b))'
               : `Layers ${layers.join(', ')}`}
@@ -148,12 +154,11 @@ function StepChart({ title, yScale, series, lines, band, reference, testId }: St
                 {/* Dots too: the first snapshots are single points that a line cannot show. */}
                 {data.steps.map((step, i) =>
                   Number.isFinite(centre[i]!) ? (
-                    <circle
+                    <path
                       key={`dot-${i}`}
                       className="weights-dot"
-                      cx={x(step)}
-                      cy={y(centre[i]!)}
-                      r={2.5}
+                      d={DOT[init]}
+                      transform={`translate(${x(step)},${y(centre[i]!)})`}
                     />
                   ) : null,
                 )}

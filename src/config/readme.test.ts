@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PARAM_KEYS, PARAMS, formatValue } from './index.ts';
+import { PARAM_KEYS, PARAMS, PRESETS, formatValue, presetQuery } from './index.ts';
 
 /** The README's link table is what users read; it must say what the schema does. */
 describe('README parameter table', () => {
@@ -33,6 +33,22 @@ describe('README parameter table', () => {
       } else {
         expect(values).toContain(`${formatValue(param, param.min)} … ${formatValue(param, param.max)}`);
       }
+    }
+  });
+});
+
+describe('README gallery', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it('links every preset, in gallery order, with the link that opens it in lecture mode', () => {
+    let from = 0;
+    for (const preset of PRESETS) {
+      const at = readme.indexOf(
+        `[${preset.title}](http://localhost:4173/${presetQuery(preset, true)})`,
+        from,
+      );
+      expect(at, preset.id).toBeGreaterThan(from);
+      from = at;
     }
   });
 });

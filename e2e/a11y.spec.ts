@@ -46,6 +46,30 @@ test('the experiments view has no accessibility violations', async ({ page }) =>
   expect(problems).toEqual([]);
 });
 
+test('the gallery and a preset in lecture mode, help open, have no accessibility violations', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = watchConsole(page);
+  await page.goto('/?view=gallery');
+  await expect(page.locator('.gallery-caption .katex').first()).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await page.getByTestId('lecture-edge-of-chaos').click();
+  await expect(page.locator('.app.lecture')).toBeVisible();
+  await expect(page.getByTestId('phase-diagram')).toHaveAttribute('data-status', 'ready', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('loss-curve-gaussian')).toHaveAttribute('data-points', /^[1-9]/, {
+    timeout: 60_000,
+  });
+  expect(await violations(page)).toEqual([]);
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test('with reduced motion asked for, nothing on the lab page transitions or animates', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.goto('/');

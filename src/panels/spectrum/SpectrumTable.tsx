@@ -5,19 +5,15 @@ import { formatQuantity } from '../../ui/format.ts';
 import type { JacobianDepth } from './jacobianDepth.ts';
 import type { InitSpectrum } from './model.ts';
 import { INIT_LABEL } from './SpectrumChart.tsx';
+import { intervalText } from './intervalText.ts';
 import { spreadNote, type DrawStatus } from './spreadNote.ts';
-import type { Interval, Spread, SpreadStatistic } from './spread.ts';
+import type { Spread, SpreadStatistic } from './spread.ts';
 
 /** Theory at the shared depth; null where there is none (no square layer). */
 export interface SpectrumTheory {
   readonly moments: JacobianMoments | null;
   /** s²_max for piecewise-linear φ (a large-L formula); null for smooth φ. */
   readonly sMaxSquared: MaxSingularValueSquared | null;
-}
-
-function intervalText({ lo, hi }: Interval): string {
-  const [low, high] = [formatQuantity(lo, 2), formatQuantity(hi, 2)];
-  return low === high ? low : `${low}–${high}`;
 }
 
 /** What the grey intervals under the measured values are, in a few words (the column's head). */

@@ -154,7 +154,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'rnn-orthogonal',
     title: 'Recurrent network: orthogonal W',
     caption:
-      'A vanilla RNN reads an MNIST image one 28-pixel row per step, multiplying by the same $W$ 28 times. With orthogonal $W$ every singular value starts at the gain and the held-out accuracy rises faster than with Gaussian $W$.',
+      'A vanilla RNN reads an MNIST image one 28-pixel row per step, multiplying by the same $W$ 28 times. With orthogonal $W$ every singular value starts at the gain and the held-out accuracy rises a little faster than with Gaussian $W$.',
     steps: [
       'Weights panel: the singular values of $W$ during training; the orthogonal ones spread out from the gain as training moves them.',
     ],

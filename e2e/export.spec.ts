@@ -5,6 +5,7 @@ import { csvNumber, parseCsv } from '../src/export/csv.ts';
 import { sweepDefinition, sweepQuery } from '../src/sweep/definition.ts';
 import { sweepResultText } from '../src/sweep/resultFile.ts';
 import type { SweepResultFile } from '../src/sweep/types.ts';
+import { watchConsole } from './watchConsole.ts';
 
 /** Where a run also keeps the files it downloaded, to look at (EXPORT_DIR=… npx playwright test). */
 const KEEP = process.env.EXPORT_DIR;
@@ -77,8 +78,8 @@ test('the training and spectrum panels export as figures and data, and the link 
   page,
 }) => {
   test.setTimeout(300_000);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
+  // Page errors and console errors: building a figure must not trip the page's CSP either.
+  const problems = watchConsole(page);
   await page.goto('/');
   await expect(page.getByTestId('loss-curve-gaussian')).toHaveAttribute('d', /^M/, { timeout: 150_000 });
   await expect(page.getByTestId('spectrum-histogram-gaussian')).toHaveAttribute('d', /^M/, {
@@ -199,8 +200,8 @@ function sweepFile(): SweepResultFile {
 }
 
 test('the sweep view exports its points as CSV, its result file as JSON, and its chart', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
+  // Page errors and console errors: building a figure must not trip the page's CSP either.
+  const problems = watchConsole(page);
   const file = sweepFile();
   await page.goto('/?view=sweep');
   await page.getByTestId('sweep-open-input').setInputFiles({

@@ -70,7 +70,7 @@ export const PRESETS: readonly Preset[] = [
     caption:
       'At $\\sigma_w^2 = 3.5$ the network is chaotic, $\\chi_1 > 1$: gradients grow towards the input and nearby inputs decorrelate within a few layers. Training at depth 50 stalls for either initialization.',
     steps: [
-      'Signal panel, right: $\\lVert\\partial\\,\\text{loss}/\\partial h^l\\rVert$ grows by $\\sqrt{\\chi_1}$ per layer towards the input.',
+      'Signal panel, right: $\\lVert\\partial\\,\\text{loss}/\\partial h^l\\rVert$ grows by $\\sqrt{\\chi_1}$ per layer towards the input: see the thin pale curves (at initialization) along the black theory; training then pulls the gradients down.',
       "The correlation map's fixed point $c^* < 1$: two different images end up as unrelated outputs, so the last layer has nothing to read.",
     ],
     paper: PAPERS.pennington,

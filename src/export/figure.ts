@@ -223,7 +223,9 @@ export class FigureBuilder {
     const image = this.element('image', { ...box, preserveAspectRatio: 'none' });
     image.setAttributeNS(XLINK_NS, 'xlink:href', canvas.toDataURL('image/png'));
     if (style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges')
-      image.setAttribute('style', 'image-rendering:pixelated;image-rendering:optimizeSpeed');
+      // A presentation attribute, not a style attribute: the page's CSP blocks style attributes
+      // (style-src 'self') even on elements it never shows. Viewers draw optimizeSpeed unsmoothed.
+      image.setAttribute('image-rendering', 'optimizeSpeed');
     if (alpha < 1) image.setAttribute('opacity', String(alpha));
     this.add(image, box);
   }
@@ -307,8 +309,6 @@ export class FigureBuilder {
       if (style.fontWeight !== '400') text.setAttribute('font-weight', style.fontWeight);
       if (style.fontStyle !== 'normal') text.setAttribute('font-style', style.fontStyle);
       if (style.letterSpacing !== 'normal') text.setAttribute('letter-spacing', style.letterSpacing);
-      if (style.fontVariantNumeric !== 'normal')
-        text.setAttribute('style', `font-variant-numeric:${style.fontVariantNumeric}`);
       if (!setPaint(text, 'fill', style.color, alpha)) continue;
       text.textContent = content;
       this.add(text, box);

@@ -25,7 +25,6 @@ const INHERITED = [
   'font-size',
   'font-weight',
   'font-style',
-  'font-variant-numeric',
   'letter-spacing',
   'text-anchor',
   'dominant-baseline',
@@ -40,11 +39,13 @@ const NOT_INHERITED: readonly (readonly [string, string])[] = [
   ['filter', 'none'],
   ['clip-path', 'none'],
   ['mask', 'none'],
-  ['mix-blend-mode', 'normal'],
 ];
 
 /**
- * The style attribute of one element. `parent` is the computed style its clone inherits from in
+ * The styles of one element, each property an SVG presentation attribute (every property above is
+ * one), written as attributes: the page's CSP blocks style attributes (style-src 'self'), even on
+ * the detached clones a figure is built from, and a standalone figure has no style sheet that
+ * presentation attributes would lose to. `parent` is the computed style its clone inherits from in
  * the figure (null at the top, where everything inherited is written). Colours are written as hex
  * plus fill-/stroke-opacity, which viewers that predate rgba() also read.
  */
@@ -52,7 +53,7 @@ export function inlineStyle(
   style: CSSStyleDeclaration,
   parent: CSSStyleDeclaration | null,
   isLeaf: boolean,
-): string {
+): Map<string, string> {
   // A leaf's brightness() filter is folded into its colours: CSS filters are a browser's only.
   const brightness = isLeaf ? brightnessOf(style.getPropertyValue('filter')) : null;
   const declarations = new Map<string, string>();
@@ -82,7 +83,7 @@ export function inlineStyle(
     if (!value || value === initial || (property === 'filter' && brightness !== null)) continue;
     declarations.set(property, value);
   }
-  return Array.from(declarations, ([property, value]) => `${property}:${value}`).join(';');
+  return declarations;
 }
 
 /** Copies computed styles from `source` onto its clone `target`, element for element. */
@@ -93,8 +94,8 @@ export function inlineTree(source: Element, target: Element, parent: CSSStyleDec
     return;
   }
   target.removeAttribute('style');
-  const css = inlineStyle(style, parent, source.children.length === 0);
-  if (css) target.setAttribute('style', css);
+  for (const [property, value] of inlineStyle(style, parent, source.children.length === 0))
+    target.setAttribute(property, value);
   const sourceChildren = Array.from(source.children);
   const targetChildren = Array.from(target.children);
   sourceChildren.forEach((child, i) => inlineTree(child, targetChildren[i]!, style));

@@ -19,6 +19,9 @@ export interface ChartScales {
   readonly xTicks?: { readonly values: readonly number[]; readonly format: (value: number) => string };
   /** d3 tick format of the y axis (e.g. '.0e' on log axes). */
   readonly yFormat?: string;
+  /** Label of a tick at d3's choice of positions, where no d3 format string says it (both axes). */
+  readonly xTickFormat?: (value: number) => string;
+  readonly yTickFormat?: (value: number) => string;
 }
 
 interface SmallChartProps {
@@ -60,14 +63,24 @@ export function SmallChart({
     if (xAxisRef.current) {
       const axis = axisBottom(chart.x);
       const ticks = chart.xTicks;
+      const xTickFormat = chart.xTickFormat;
       if (ticks) axis.tickValues([...ticks.values]).tickFormat((value) => ticks.format(Number(value)));
+      else if (xTickFormat) axis.ticks(5).tickFormat((value) => xTickFormat(Number(value)));
       else if (chart.xFormat) axis.ticks(5, chart.xFormat);
       // Whole-number axes (steps, layers) tick whole numbers only: on a short domain (before
       // training, or L = 1) d3's 0.2-spaced ticks would all read "0 0 0 1 1 1".
       else axis.tickValues(wholeTicks(chart.x)).tickFormat((value) => String(value));
       select(xAxisRef.current).call(axis);
     }
-    if (yAxisRef.current) select(yAxisRef.current).call(axisLeft(chart.y).ticks(4, chart.yFormat));
+    if (yAxisRef.current) {
+      const yTickFormat = chart.yTickFormat;
+      const axis = yTickFormat
+        ? axisLeft(chart.y)
+            .ticks(4)
+            .tickFormat((value) => yTickFormat(Number(value)))
+        : axisLeft(chart.y).ticks(4, chart.yFormat);
+      select(yAxisRef.current).call(axis);
+    }
   }, [chart]);
 
   return (

@@ -1,5 +1,6 @@
 import { format, scaleLinear, symbol, symbolCircle, symbolTimes } from 'd3';
 import { useCallback } from 'react';
+import { formatQuantity } from '../../ui/format.ts';
 import { SmallChart, type ChartScales } from '../SmallChart.tsx';
 import { INIT_LABEL, type Init, type ScatterPoint } from './model.ts';
 
@@ -14,10 +15,17 @@ export interface InitPoints {
   readonly points: readonly ScatterPoint[];
 }
 
-/** Kernel values are not integers: SmallChart's x ticks are steps, so this axis brings its own format. */
-function withValueTicks<S extends ReturnType<typeof scaleLinear<number, number>>>(scale: S): S {
-  scale.tickFormat = () => format('~g');
-  return scale;
+const plainTick = format('~g');
+
+/**
+ * A kernel value as an axis tick. Large and tiny values read as 4·10⁸ (a chaotic network's kernel
+ * reaches 10⁹, whose plain digits ran out of the chart's margin); others in d3's shortest form.
+ */
+export function kernelTick(value: number): string {
+  const magnitude = Math.abs(value);
+  return magnitude !== 0 && (magnitude >= 1e5 || magnitude < 1e-3)
+    ? formatQuantity(value, 3)
+    : plainTick(value);
 }
 
 /** [min, max] of the values, widened by 4 % either way (by 1 when they are all equal). */
@@ -38,17 +46,17 @@ export function KernelScatter({ series, title }: { series: readonly InitPoints[]
     (innerWidth: number, innerHeight: number): ChartScales => {
       const all = series.flatMap((s) => s.points);
       return {
-        x: withValueTicks(
-          scaleLinear()
-            .domain(padded(all.map((p) => p.analytic)))
-            .range([0, innerWidth])
-            .nice(),
-        ),
+        x: scaleLinear()
+          .domain(padded(all.map((p) => p.analytic)))
+          .range([0, innerWidth])
+          .nice(),
         y: scaleLinear()
           .domain(padded(all.map((p) => p.empirical)))
           .range([innerHeight, 0])
           .nice(),
-        yFormat: '~r',
+        // Kernel values are not whole numbers (SmallChart's default x ticks are steps).
+        xTickFormat: kernelTick,
+        yTickFormat: kernelTick,
       };
     },
     [series],

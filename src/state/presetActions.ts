@@ -9,22 +9,31 @@ export interface PresetStatus {
   readonly modified: boolean;
 }
 
+/** Each preset's link, written once: a slider drag compares against it at every step. */
+const PRESET_LINKS = new Map(PRESETS.map((preset) => [preset.id, toQuery(preset.values)]));
+
 /** The preset on screen and whether the configuration still equals it (null: none applied). */
 export function statusOf(presetId: string | null, config: LabConfig): PresetStatus | null {
   const preset = presetId === null ? undefined : presetById(presetId);
   if (preset === undefined) return null;
   // Two configurations are equal when their links are: numbers compare as the link writes them.
-  return { preset, modified: toQuery(config) !== toQuery(preset.values) };
+  return { preset, modified: toQuery(config) !== PRESET_LINKS.get(preset.id) };
 }
 
 export function presetStatus(): PresetStatus | null {
   return statusOf(usePresentation.getState().preset, useLab.getState().config);
 }
 
+/**
+ * The preset on screen and whether it is modified. It subscribes to that one flag, not to the
+ * configuration, so the preset menu and caption bar redraw when "modified" flips, not at every
+ * step of a slider drag.
+ */
 export function usePresetStatus(): PresetStatus | null {
   const presetId = usePresentation((s) => s.preset);
-  const config = useLab((s) => s.config);
-  return statusOf(presetId, config);
+  const modified = useLab((s) => statusOf(presetId, s.config)?.modified ?? false);
+  const preset = presetId === null ? undefined : presetById(presetId);
+  return preset === undefined ? null : { preset, modified };
 }
 
 /**

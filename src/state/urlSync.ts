@@ -51,13 +51,9 @@ export function startUrlSync(): () => void {
   };
 }
 
+/** Whether what the link says about the presentation changed (caption step and help are not in it). */
 function presentationChanged(state: PresentationState, previous: PresentationState): boolean {
-  return (
-    state.preset !== previous.preset ||
-    state.lecture !== previous.lecture ||
-    state.show !== previous.show ||
-    state.focus !== previous.focus
-  );
+  return presentationQuery(state) !== presentationQuery(previous);
 }
 
 /**

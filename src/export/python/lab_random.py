@@ -70,6 +70,10 @@ class RandomStream:
         self._s = _hash_key(key)
         self._spare_normal = None
 
+    def state(self):
+        """The generator's four 32-bit state words now (lab_init steps many copies of it at once)."""
+        return list(self._s)
+
     def next_uint32(self):
         s0, s1, s2, s3 = self._s
         result = (_rotl((s1 * 5) & _MASK, 7) * 9) & _MASK

@@ -10,12 +10,14 @@ import {
 } from '../engine/index.ts';
 import { MAX_NTK_INPUTS, relativeChange } from '../engine/ntk.ts';
 import { curvatureReport } from '../engine/curvatureReport.ts';
-import type { LabConfig } from '../config/index.ts';
+import { toQuery, type LabConfig } from '../config/index.ts';
 import { jacobianMoments } from '../theory/index.ts';
 import { analyticNtk } from '../theory/ntk.ts';
 import { refuse, type Budget } from '../engine/budget.ts';
 import { UsageError, integerFlag, runCli, toJson, type CliFlag } from './args.ts';
 import { BUDGET_FLAGS, DATA_DIR, budgetOf, checkWritable, oneOf, refusalError } from './common.ts';
+import { runsFileOf, runsResultText } from '../runs/runsFile.ts';
+import { LAB_VERSION } from '../sweep/labVersion.ts';
 import { NODE_BACKENDS, selectNodeBackend, type NodeBackend } from './nodeBackend.ts';
 
 const DEFAULT_NTK_BATCH = 32;
@@ -282,7 +284,23 @@ runCli('experiment', FLAGS, ({ config, values, flags }) => {
     console.error(
       `experiment: ${report.runs.length} runs × ${steps} steps in ${seconds.toFixed(2)} s on ${backend} (${(steps / seconds).toFixed(1)} steps/s)`,
     );
-    const text = format === 'csv' ? reportToCsv(report) : `${toJson({ backend, ...report })}\n`;
+    // JSON: the lab's runs result file (src/runs/runsFile.ts), which the Lab view opens and draws.
+    const text =
+      format === 'csv'
+        ? reportToCsv(report)
+        : runsResultText(
+            runsFileOf(report, {
+              labVersion: LAB_VERSION,
+              createdAt: new Date().toISOString(),
+              backend,
+              query: toQuery(config),
+              steps,
+              every,
+              evalExamples: report.info.evalExamples,
+              complete: true,
+              seconds,
+            }),
+          );
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);
   };

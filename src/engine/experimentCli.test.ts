@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseQuery, toQuery } from '../config/index.ts';
+import { parseRunsResult } from '../runs/runsFile.ts';
+import { LAB_VERSION } from '../sweep/labVersion.ts';
 
 /** Runs src/cli/experiment.ts as `npm run experiment` would (tsx). */
 function cli(...args: string[]) {
@@ -19,9 +22,34 @@ describe('experiment CLI', () => {
     const first = cli('--config', CONFIG, '--steps', '12', '--every', '5');
     const second = cli('--config', CONFIG, '--steps', '12', '--every', '5');
     expect(first.status, first.stderr).toBe(0);
-    expect(second.stdout).toBe(first.stdout);
+    // The same numbers; only when it ran and how long it took differ.
+    const timeless = (stdout: string) => {
+      const {
+        createdAt: _createdAt,
+        seconds: _seconds,
+        ...rest
+      } = JSON.parse(stdout) as Record<string, unknown>;
+      return rest;
+    };
+    expect(timeless(second.stdout)).toEqual(timeless(first.stdout));
+    // The lab's runs result file, which the Lab view opens.
+    const file = parseRunsResult(first.stdout);
+    expect(file).toMatchObject({
+      format: 'isometry-lab-runs',
+      version: 1,
+      labVersion: LAB_VERSION,
+      query: toQuery({ ...parseQuery(CONFIG).config, steps: 12 }),
+      task: 'regression',
+      steps: 12,
+      every: 5,
+      complete: true,
+    });
+    expect(Math.abs(Date.parse(file.createdAt) - Date.now())).toBeLessThan(60_000);
+    expect(file.seconds).toBeGreaterThan(0);
+    expect(parseQuery(file.query).config).toEqual(file.config);
     const report = JSON.parse(first.stdout) as {
       backend: string;
+      info: { dataset: { name: string } };
       runs: {
         init: string;
         steps: number[];
@@ -31,6 +59,7 @@ describe('experiment CLI', () => {
       }[];
     };
     expect(report.backend).toBe('cpu');
+    expect(report.info.dataset.name).toBe('teacher');
     expect(report.runs.map((r) => r.init)).toEqual(['gaussian', 'orthogonal']);
     expect(report.runs[0]!.steps).toEqual([0, 5, 10, 12]);
     expect(report.runs[0]!.trainLoss[0]).toBeNull();

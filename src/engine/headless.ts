@@ -6,6 +6,8 @@ export interface RunRecord {
   readonly runId: number;
   readonly init: InitKind;
   readonly seed: number;
+  /** Its learning rate (a sweep's runs each have their own; otherwise the configuration's). */
+  readonly lr: number;
   /** Steps taken at each sample: 0, every, 2·every, …, and the last step. */
   readonly steps: number[];
   /** Mean minibatch loss of the steps since the previous sample (null at step 0); NaN once diverged. */

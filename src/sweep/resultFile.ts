@@ -16,6 +16,7 @@ import { axisParam } from './axisKey.ts';
 import { SweepDefinitionError } from './axis.ts';
 import { parseSweepQuery } from './definition.ts';
 import type { SweepAxis, SweepResultFile } from './types.ts';
+import { isObject, jsonFieldReaders, resultFileRecord, type Json } from './jsonFields.ts';
 
 export const SWEEP_FILE_FORMAT = 'isometry-lab-sweep';
 export const SWEEP_FILE_VERSION = 1;
@@ -33,31 +34,24 @@ export class SweepFileError extends Error {
   }
 }
 
-type Json = unknown;
-type Record_ = Readonly<Record<string, Json>>;
+const {
+  field,
+  text: text_,
+  finite,
+  wholeNumber,
+  array,
+  object,
+  numbers,
+  measured,
+} = jsonFieldReaders((message) => new SweepFileError(message));
 
 /** Reads a saved sweep; throws SweepFileError with the reason. */
 export function parseSweepResult(text: string): SweepResultFile {
-  let data: Json;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SweepFileError(`not a sweep result file: not JSON (${(error as Error).message})`);
-  }
-  if (!isObject(data)) throw new SweepFileError('not a sweep result file: the JSON is not an object');
-  if (data.format !== SWEEP_FILE_FORMAT)
-    throw new SweepFileError(
-      `not a sweep result file: format is ${JSON.stringify(data.format) ?? 'missing'}, expected "${SWEEP_FILE_FORMAT}"`,
-    );
-  if (data.version !== SWEEP_FILE_VERSION)
-    throw new SweepFileError(
-      `sweep file version ${JSON.stringify(data.version) ?? 'missing'}: this lab reads version ${SWEEP_FILE_VERSION}`,
-    );
-  const file = data;
-  text_(file, 'labVersion');
-  const createdAt = text_(file, 'createdAt');
-  if (Number.isNaN(Date.parse(createdAt))) throw new SweepFileError(`createdAt "${createdAt}" is not a date`);
-  text_(file, 'backend');
+  const file = resultFileRecord(
+    text,
+    { name: 'sweep', format: SWEEP_FILE_FORMAT, version: SWEEP_FILE_VERSION },
+    (message) => new SweepFileError(message),
+  );
   if (file.experiment !== null) text_(file, 'experiment');
   const query = text_(file, 'query');
   const config = completedConfig(field(file, 'config'));
@@ -97,7 +91,7 @@ export function parseSweepResult(text: string): SweepResultFile {
  * the lab after it was written (the schema only ever adds keys), so it takes its default, which
  * is how the lab behaved before the parameter existed (orth=none trains as before it had orth).
  */
-function completedConfig(config: Json): LabConfig {
+export function completedConfig(config: Json): LabConfig {
   if (!isObject(config)) throw new SweepFileError('config is not an object');
   const completed: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const key of PARAM_KEYS) {
@@ -165,64 +159,4 @@ function checkCurve(curve: Json, i: number, pointCount: number): void {
       if (measured(sv, key, `${at}weightSv.`).length !== count)
         throw new SweepFileError(`${at}weightSv.${key} and weightSteps differ in length`);
   }
-}
-
-/** A measured series: numbers, with null where a diverged run had none (JSON has no NaN). */
-function measured(record: Record_, key: string, at = ''): readonly (number | null)[] {
-  const values = array(record, key, at);
-  values.forEach((value, i) => {
-    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value)))
-      throw new SweepFileError(`${at}${key}[${i}] is neither a finite number nor null`);
-  });
-  return values as (number | null)[];
-}
-
-function isObject(value: Json): value is Record_ {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function field(record: Record_, key: string, at = ''): Json {
-  if (!(key in record)) throw new SweepFileError(`${at}${key} is missing`);
-  return record[key];
-}
-
-function text_(record: Record_, key: string, at = ''): string {
-  const value = field(record, key, at);
-  if (typeof value !== 'string') throw new SweepFileError(`${at}${key} is not text`);
-  return value;
-}
-
-function finite(record: Record_, key: string, at = ''): number {
-  const value = field(record, key, at);
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new SweepFileError(`${at}${key} is not a finite number`);
-  return value;
-}
-
-function wholeNumber(record: Record_, key: string, at = ''): number {
-  const value = finite(record, key, at);
-  if (!Number.isInteger(value) || value < 0)
-    throw new SweepFileError(`${at}${key} is not a whole number ≥ 0`);
-  return value;
-}
-
-function array(record: Record_, key: string, at = ''): readonly Json[] {
-  const value = field(record, key, at);
-  if (!Array.isArray(value)) throw new SweepFileError(`${at}${key} is not a list`);
-  return value;
-}
-
-function object(record: Record_, key: string, at = ''): Record_ {
-  const value = field(record, key, at);
-  if (!isObject(value)) throw new SweepFileError(`${at}${key} is not an object`);
-  return value;
-}
-
-function numbers(record: Record_, key: string, at = ''): readonly number[] {
-  const values = array(record, key, at);
-  values.forEach((value, i) => {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-      throw new SweepFileError(`${at}${key}[${i}] is not a finite number`);
-  });
-  return values as number[];
 }

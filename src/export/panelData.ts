@@ -1,4 +1,5 @@
 import type { LabConfig, PanelId } from '../config/index.ts';
+import { useOpenedRuns } from '../state/openedRuns.ts';
 import { useLab } from '../state/store.ts';
 import { useSweep } from '../state/sweep.ts';
 import { useTraining, type SpectrumSnapshot } from '../state/training.ts';
@@ -54,9 +55,12 @@ export function dataExports(target: ExportTarget, panel: Element | null): DataEx
 }
 
 function trainingExports(config: LabConfig): DataExports {
-  const { runs, info } = useTraining.getState();
+  // What the panel shows: an opened result file's runs, or the live ones.
+  const opened = useOpenedRuns.getState().opened;
+  const { runs, info } = opened ? { runs: opened.runs, info: null } : useTraining.getState();
   if (!runs.some((r) => r.train.length > 0 || r.testLoss.length > 0)) return { csv: null, json: null };
-  const task = info?.dataset.task ?? (config.data === 'teacher' ? 'regression' : 'classification');
+  const task =
+    opened?.file.task ?? info?.dataset.task ?? (config.data === 'teacher' ? 'regression' : 'classification');
   return {
     csv: async () => ({
       text: toCsv(trainingTable(runs, task === 'classification')),

@@ -1,7 +1,9 @@
 import { PARAMS, PARAM_KEYS, type LabConfig, type ParamKey } from '../config/index.ts';
 import type { TrainingRequest } from '../worker/trainingProtocol.ts';
 import { loadBackendChoices } from './backendCache.ts';
+import { useOpenedRuns, type OpenedRuns } from './openedRuns.ts';
 import { useLab } from './store.ts';
+import { jumpTo } from './urlSync.ts';
 import { applyTrainingEvent, beginGeneration, useTraining } from './training.ts';
 import {
   TrainingSupervisor,
@@ -23,6 +25,8 @@ const TRAINING_KEYS: readonly ParamKey[] = PARAM_KEYS.filter(
 const RECONFIGURE_DELAY_MS = 60;
 
 let wantsToRun = true;
+/** Whether live training ran when a result file was opened: leaving the file resumes it so. */
+let ranBeforeOpened = true;
 /** A restart whose words wait for the new worker's backend. */
 let pendingRestart: RestartContext | null = null;
 
@@ -118,6 +122,11 @@ export function startTrainingClient(): void {
     if (state.config.jp !== previous.config.jp) send({ type: 'probe', probe: state.config.jp });
     if (sameTraining(state.config, previous.config)) return;
     clearTimeout(timer);
+    const shown = useOpenedRuns.getState();
+    // An opened file's configuration, applied to the controls: nothing trains for it.
+    if (shown.applying) return;
+    // A control moved while a file is shown: back to live training, with this configuration.
+    if (shown.opened) closeOpenedRuns(ranBeforeOpened);
     timer = setTimeout(() => {
       if (supervisor.stopped) retryTraining();
       else configure(useLab.getState().config);
@@ -127,6 +136,10 @@ export function startTrainingClient(): void {
 
 export const trainingControls = {
   start(): void {
+    if (useOpenedRuns.getState().opened) {
+      backToLiveTraining(true);
+      return;
+    }
     wantsToRun = true;
     send({ type: 'start' });
   },
@@ -140,10 +153,47 @@ export const trainingControls = {
   },
   /** New runs from the same seed, paused or running as before; after a failure, a new worker. */
   reset(): void {
+    if (useOpenedRuns.getState().opened) closeOpenedRuns(wantsToRun);
     if (supervisor.stopped || useTraining.getState().state === 'failed') retryTraining();
     else configure(useLab.getState().config);
   },
 };
+
+/**
+ * Shows a result file in the training panel: live training stops, the file's configuration goes
+ * to the controls (and the link, as a new history entry: Back returns to what was there), and no
+ * network is built for it; the worker keeps its paused runs until live training comes back. The
+ * runtime choice (backend) stays this page's.
+ */
+export function showOpenedRuns(opened: OpenedRuns): void {
+  if (!useOpenedRuns.getState().opened) ranBeforeOpened = wantsToRun;
+  trainingControls.pause();
+  const values: Record<string, unknown> = {};
+  for (const key of PARAM_KEYS) if (PARAMS[key].group !== 'runtime') values[key] = opened.file.config[key];
+  useOpenedRuns.setState({ opened, applying: true, error: null });
+  try {
+    jumpTo(values as Partial<LabConfig>);
+  } finally {
+    useOpenedRuns.setState({ applying: false });
+  }
+}
+
+/** Leaves the shown file; `run`: whether live training then runs or waits for Start. */
+function closeOpenedRuns(run: boolean): void {
+  useOpenedRuns.setState({ opened: null });
+  wantsToRun = run;
+}
+
+/**
+ * Back from a shown file to live training with the controls' configuration (the file's, unless
+ * changed), running if it ran before the file was opened (or `run` says so).
+ */
+export function backToLiveTraining(run: boolean = ranBeforeOpened): void {
+  if (!useOpenedRuns.getState().opened) return;
+  closeOpenedRuns(run);
+  if (supervisor.stopped || useTraining.getState().state === 'failed') retryTraining();
+  else configure(useLab.getState().config);
+}
 
 /** After the lab stopped restarting a failing worker (or no backend started): a fresh worker. */
 export function retryTraining(): void {

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { EXPERIMENTS, type NamedExperiment } from '../experiments/registry.ts';
+import { PythonExportButton } from '../export/PythonExportButton.tsx';
 import { describeSweep, formatDuration } from '../panels/sweep/describe.ts';
 import { drawingOfFile } from '../panels/sweep/drawing.ts';
 import { SweepChart } from '../panels/sweep/SweepChart.tsx';
@@ -69,6 +70,7 @@ function ExperimentCard({ named, revision }: { readonly named: NamedExperiment; 
         <a className="experiment-run" href={link} data-testid={`run-${named.id}`} onClick={followLink(link)}>
           Run
         </a>
+        <PythonExportButton query={link} fileName={`${named.id}.py`} label="Export as PyTorch program" />
       </p>
       {kept ? (
         <KeptResult result={kept} current={kept.query === link} />

@@ -27,7 +27,7 @@ export function Toolbar() {
       <ViewTabs view={view} />
       <PresetMenu />
       {view === 'lab' && <LectureButton />}
-      <ShareMenu />
+      <ShareMenu lab={view === 'lab'} />
     </header>
   );
 }

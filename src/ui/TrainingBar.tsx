@@ -1,7 +1,9 @@
 import { badgeText, badgeTitle } from '../state/backendSummary.ts';
+import { useOpenedRuns } from '../state/openedRuns.ts';
 import { useLab } from '../state/store.ts';
 import { retryTraining, trainingControls } from '../state/trainingClient.ts';
 import { dismissTrainingNotice, useTraining } from '../state/training.ts';
+import { OpenResultButton } from './OpenResultButton.tsx';
 
 const STATE_LABEL = {
   starting: 'starting…',
@@ -23,6 +25,8 @@ export function TrainingBar() {
   const building = useTraining((s) => s.building);
   const generation = useTraining((s) => s.generation);
   const totalSteps = useLab((s) => s.config.steps);
+  // A result file is shown: Start returns to live training, nothing else runs meanwhile.
+  const showingFile = useOpenedRuns((s) => s.opened !== null);
   const running = state === 'running';
   const busy = state === 'starting' || state === 'building';
   // Nothing to start or step: a refused configuration, or no worker (Retry or Reset starts one).
@@ -33,14 +37,14 @@ export function TrainingBar() {
       <button
         type="button"
         onClick={running ? trainingControls.pause : trainingControls.start}
-        disabled={busy || stopped || state === 'done'}
+        disabled={!showingFile && (busy || stopped || state === 'done')}
       >
         {running ? 'Pause' : 'Start'}
       </button>
       <button
         type="button"
         onClick={trainingControls.step}
-        disabled={running || busy || stopped || state === 'done'}
+        disabled={showingFile || running || busy || stopped || state === 'done'}
       >
         Step
       </button>
@@ -53,9 +57,16 @@ export function TrainingBar() {
         data-state={state}
         data-generation={generation}
       >
-        step <strong>{stepsDone}</strong> / {totalSteps} · {STATE_LABEL[state]}
-        {state === 'building' && building && ` ${building.layersDone} / ${building.layerCount} layers`}
+        {showingFile ? (
+          'live training stopped: showing a result file'
+        ) : (
+          <>
+            step <strong>{stepsDone}</strong> / {totalSteps} · {STATE_LABEL[state]}
+            {state === 'building' && building && ` ${building.layersDone} / ${building.layerCount} layers`}
+          </>
+        )}
       </span>
+      <OpenResultButton />
       <BackendBadge />
       {notice && (
         <span className="training-notice" role="status" data-testid="training-notice" data-kind={notice.kind}>

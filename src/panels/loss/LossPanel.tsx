@@ -1,10 +1,13 @@
-import { useId, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useId, useMemo, useRef, useState, type DragEvent, type PointerEvent } from 'react';
+import { useOpenedRuns } from '../../state/openedRuns.ts';
+import { openResultFile } from '../../state/openResultFile.ts';
 import { useLab } from '../../state/store.ts';
 import type { TrainingView } from '../../state/training.ts';
 import { ParamControl } from '../../ui/ParamControl.tsx';
 import { formatQuantity } from '../../ui/format.ts';
 import { useElementWidth } from '../../ui/useElementWidth.ts';
 import { MARGIN, buildLossChart, type LossChart } from './chart.ts';
+import { OpenedRunsBanner } from './OpenedRunsBanner.tsx';
 import { readAt, snapStep, type HoverReading } from './hover.ts';
 import { LossAxes } from './LossAxes.tsx';
 import { axisTitle, metricView, type MetricView } from './metric.ts';
@@ -17,6 +20,7 @@ const CROSS = 'M-5,-5L5,5M-5,5L5,-5';
 /**
  * Live training curves of the Gaussian and orthogonal twins: mean across seeds with a min–max band,
  * the threshold and the step τ at which each init first reaches it, divergences, and a hover readout.
+ * An opened result file (src/state/openedRuns.ts) is drawn the same way instead of the live runs.
  */
 export function LossPanel() {
   const lm = useLab((s) => s.config.lm);
@@ -24,13 +28,17 @@ export function LossPanel() {
   const thr = useLab((s) => s.config.thr);
   const totalSteps = useLab((s) => s.config.steps);
   const data = useLab((s) => s.config.data);
-  const view = useTrainingPerFrame();
+  const live = useTrainingPerFrame();
+  const opened = useOpenedRuns((s) => s.opened);
+  const view = useMemo(() => (opened ? openedView(live, opened.runs) : live), [live, opened]);
+  const [dropping, setDropping] = useState(false);
   const containerRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(containerRef, 720);
   const clipId = useId();
   const [hoverStep, setHoverStep] = useState<number | null>(null);
 
-  const task = view.info?.dataset.task ?? (data === 'teacher' ? 'regression' : 'classification');
+  const task =
+    opened?.file.task ?? view.info?.dataset.task ?? (data === 'teacher' ? 'regression' : 'classification');
   const metric = metricView(lm, task);
   const logY = ly === 'log' && metric.logAllowed;
   const chart = useMemo(
@@ -41,9 +49,9 @@ export function LossPanel() {
         width,
         logY,
         threshold: thr,
-        totalSteps: Math.max(totalSteps, view.stepsDone),
+        totalSteps: opened ? opened.file.steps : Math.max(totalSteps, view.stepsDone),
       }),
-    [view, metric, width, logY, thr, totalSteps],
+    [view, metric, width, logY, thr, totalSteps, opened],
   );
   const { geometry, curves, marks } = chart;
   const { x, y } = geometry;
@@ -60,8 +68,32 @@ export function LossPanel() {
     setHoverStep(snapStep(curves, x.invert(px)));
   };
 
+  // A result file dropped on the panel opens as with "Open result…".
+  const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  const onDragOver = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    setDropping(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void openResultFile(file);
+  };
+
   return (
-    <section className="panel loss-panel" data-testid="loss-panel" aria-labelledby="loss-title">
+    <section
+      className={`panel loss-panel${dropping ? ' dropping' : ''}`}
+      data-testid="loss-panel"
+      data-source={opened ? 'file' : 'live'}
+      aria-labelledby="loss-title"
+      onDragOver={onDragOver}
+      onDragLeave={() => setDropping(false)}
+      onDrop={onDrop}
+    >
       <header className="panel-head">
         <h2 id="loss-title">Training: Gaussian vs orthogonal</h2>
         <div className="panel-options">
@@ -70,6 +102,7 @@ export function LossPanel() {
           <ParamControl paramKey="thr" />
         </div>
       </header>
+      <OpenedRunsBanner />
       <div
         ref={containerRef}
         className="loss-chart"
@@ -247,6 +280,11 @@ function Legend({
   );
 }
 
+/** The live view with an opened file's runs in place of the live ones: done, nothing building. */
+function openedView(live: TrainingView, runs: TrainingView['runs']): TrainingView {
+  return { ...live, runs, state: 'done', error: null, building: null };
+}
+
 function EmptyMessage({ view, metric }: { view: TrainingView; metric: MetricView }) {
   let text: string;
   if (!metric.defined) {
@@ -256,6 +294,8 @@ function EmptyMessage({ view, metric }: { view: TrainingView; metric: MetricView
     text = `No curves: ${view.error.message}`;
   } else if (view.state === 'starting' || view.state === 'building' || view.runs.length === 0) {
     text = 'Building the networks…';
+  } else if (view.state === 'done') {
+    text = `No ${metric.name} in these runs.`;
   } else if (metric.key === 'train') {
     text = 'Waiting for the first steps…';
   } else {

@@ -1,12 +1,16 @@
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { experimentById } from '../../experiments/registry.ts';
 import { isSweepActive, useSweep, type SweepView } from '../../state/sweep.ts';
 import { cancelSweep, dismissFileError, openSweepFile, saveSweepResult } from '../../state/sweepClient.ts';
 import { parseSweepQuery, sweepQuery } from '../../sweep/definition.ts';
 import { toQuery } from '../../config/index.ts';
 import { PanelExportMenu } from '../../export/PanelExportMenu.tsx';
+import { PythonExportButton } from '../../export/PythonExportButton.tsx';
+import { ranElsewhere, ranOn, shardNote, shardOf } from '../../runs/ranOn.ts';
 import { SWEEP_VIEW_QUERY, followLink, navigate } from '../../ui/route.ts';
+import { OpenFileButton } from '../../ui/OpenFileButton.tsx';
 import { describeSweep, formatDuration } from './describe.ts';
+import type { SweepResultFile } from '../../sweep/types.ts';
 import { drawingOfFile, drawingOfRun } from './drawing.ts';
 import { SweepChart } from './SweepChart.tsx';
 import './sweep.css';
@@ -58,10 +62,16 @@ export function SweepPanel() {
         </div>
         <div className="sweep-actions">
           <PanelExportMenu panel="sweep" title={named ? named.title : 'Sweep'} />
+          <PythonExportButton
+            query={definition ? sweepQuery(definition) : null}
+            fileName={`${definition?.experiment ?? 'run'}.py`}
+            label="Export as PyTorch program"
+          />
           <FileButtons view={view} />
         </div>
       </header>
       <SweepStatus view={view} />
+      {view.result && !active && <ElsewhereNote result={view.result} />}
       {view.fileError && (
         <p className="sweep-file-error" role="alert" data-testid="sweep-file-error">
           {view.fileError}
@@ -152,9 +162,8 @@ function SweepStatus({ view }: { readonly view: SweepView }) {
             : view.origin === 'stored'
               ? 'Kept result: '
               : ''}
-          {result.complete ? 'complete' : 'cancelled'}, {result.points.length} runs in{' '}
-          {formatDuration(result.seconds)} on {result.backend}, lab {result.labVersion},{' '}
-          {new Date(result.createdAt).toLocaleString()}
+          {describeCompletion(result)}, {result.points.length} runs in {formatDuration(result.seconds)} on{' '}
+          {result.backend}, lab {result.labVersion}, {new Date(result.createdAt).toLocaleString()}
           {view.origin !== 'computed' && ' (drawn from the file, nothing recomputed)'}
         </span>
       )}
@@ -175,8 +184,41 @@ function SweepStatus({ view }: { readonly view: SweepView }) {
   );
 }
 
+/** A part of a sharded sweep is never complete on its own: it says which part it is instead. */
+function describeCompletion(result: SweepResultFile): string {
+  const shard = shardOf(result);
+  if (shard) return `part ${shard.index} of ${shard.count}`;
+  return result.complete ? 'complete' : 'cancelled';
+}
+
+/**
+ * A result another engine computed (the exported PyTorch program), said where it ran in large type;
+ * a part of a sharded sweep, said so with how to merge the parts.
+ */
+function ElsewhereNote({ result }: { readonly result: SweepResultFile }) {
+  const shard = shardOf(result);
+  if (!ranElsewhere(result) && !shard) return null;
+  return (
+    <div className="sweep-elsewhere" role="status" data-testid="sweep-elsewhere">
+      {ranElsewhere(result) && (
+        <p data-testid="sweep-ran-on">
+          Ran on <strong>{ranOn(result)}</strong>, {new Date(result.createdAt).toLocaleString()} — drawn from
+          its result file, nothing recomputed here.
+        </p>
+      )}
+      {shard && (
+        <p className="sweep-shard" data-testid="sweep-shard-note">
+          <strong>
+            Part {shard.index} of {shard.count}
+          </strong>{' '}
+          — {shardNote(shard)}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function FileButtons({ view }: { readonly view: SweepView }) {
-  const input = useRef<HTMLInputElement>(null);
   return (
     <div className="sweep-files">
       <button
@@ -187,24 +229,15 @@ function FileButtons({ view }: { readonly view: SweepView }) {
       >
         Save result
       </button>
-      <button type="button" className="secondary" onClick={() => input.current?.click()}>
-        Open result…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        data-testid="sweep-open-input"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          event.target.value = '';
+      <OpenFileButton
+        label="Open result…"
+        testId="sweep-open-input"
+        onFile={(file) =>
           // The link no longer reruns what is shown: the panel offers "Run it again here" instead.
-          if (file)
-            void openSweepFile(file).then((opened) => {
-              if (opened && window.location.search !== SWEEP_VIEW_QUERY) navigate(SWEEP_VIEW_QUERY);
-            });
-        }}
+          void openSweepFile(file).then((opened) => {
+            if (opened && window.location.search !== SWEEP_VIEW_QUERY) navigate(SWEEP_VIEW_QUERY);
+          })
+        }
       />
     </div>
   );

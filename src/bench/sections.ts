@@ -10,6 +10,7 @@ import { benchCurvature, formatCurvatureTable } from './curvatureBench.ts';
 import { benchNtk, formatNtkTable } from './ntkBench.ts';
 import { benchOrthogonality, formatOrthogonalityTable } from './orthogonalityBench.ts';
 import { benchRnn, formatRnnTable } from './rnnBench.ts';
+import { benchPytorch, formatPytorchTable } from './pytorchBench.ts';
 import { benchSweepThroughput, formatSweepBenchTable } from './sweepBench.ts';
 
 export interface SectionContext {
@@ -117,5 +118,24 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
       });
     },
     format: formatRnnTable,
+  }),
+  section({
+    name: 'pytorch',
+    title:
+      'The exported PyTorch program against the lab’s engine on the same configuration, interleaved (MNIST, both inits, B = 64, this machine’s CPU)',
+    run: async ({ seconds, dataSource, log }) => {
+      await selectNodeBackend('wasm');
+      return benchPytorch({
+        seconds: Math.min(seconds, 3),
+        dataSource,
+        onRow: (r) =>
+          log(
+            'labStepsPerSecond' in r
+              ? `pytorch ${r.label} L=${r.depth} N=${r.width}: lab ${r.labStepsPerSecond.toFixed(1)}, program ${r.programStepsPerSecond.toFixed(1)} steps/s`
+              : `pytorch draws N=${r.width}: Gaussian ${r.gaussianSeconds.toFixed(2)} s, Haar ${r.orthogonalSeconds.toFixed(2)} s`,
+          ),
+      });
+    },
+    format: formatPytorchTable,
   }),
 ];

@@ -56,6 +56,9 @@ export function pythonProgram(spec: ProgramSpec, sources: PythonSources): string
   const parts = [
     header(spec, link),
     `CONFIG = ${configLiteral(spec.config)}\n`,
+    spec.sweep
+      ? "# A grid over SWEEP's axes (each value replaces CONFIG's for its key; qstar sets sw2 and sb2 to the\n# critical pair with that fixed point); every grid point runs CONFIG's inits x seeds."
+      : "# None: the program trains CONFIG's own runs (inits x seeds).",
     `SWEEP = ${spec.sweep ? pythonLiteral(sweepLiteral(spec.sweep), 0) : 'None'}\n`,
     `EXPORT = ${pythonLiteral(
       {
@@ -98,7 +101,7 @@ Run it with Python 3, PyTorch and numpy:
     python3 run.py --shard 1/4 --out part1.json      # a sweep spread over machines ...
     python3 run.py --merge part*.json --out result.json          # ... and joined again
     python3 run.py --help
-Open the result in the lab: Lab view, Open result (runs), or Sweep view, Open (sweeps).
+Open the result in the lab with Open result… in the Lab view (runs) or in the Sweep view (sweeps).
 
 CONFIG and SWEEP below say what runs; edit them freely: every value is checked against the lab's
 limits when the program starts. The code after them is the lab's engine, written in PyTorch.
@@ -112,7 +115,12 @@ function configLiteral(config: LabConfig): string {
     const param = PARAMS[key];
     const unit = param.kind === 'number' && param.unit ? ` (${param.unit})` : '';
     const choices = param.kind === 'choice' ? `: ${param.choices.map((c) => c.value).join(' | ')}` : '';
-    return `    ${JSON.stringify(param.urlKey)}: ${pythonLiteral(config[key], 1)},  # ${param.label}${unit}${choices}`;
+    // The view and runtime options only shape the lab's panels (lm and thr also say what τ reads).
+    const display =
+      (param.group === 'view' || param.group === 'runtime') && key !== 'lm' && key !== 'thr'
+        ? " (the lab's page only; kept for the link)"
+        : '';
+    return `    ${JSON.stringify(param.urlKey)}: ${pythonLiteral(config[key], 1)},  # ${param.label}${unit}${choices}${display}`;
   });
   return `{\n${lines.join('\n')}\n}`;
 }

@@ -160,6 +160,7 @@ for (const name of SWEEP_FILES) {
       backend: string;
       engine?: unknown;
       shard?: { index: number; count: number };
+      mergedFrom?: unknown[];
     };
     await page.goto('/?view=sweep');
     await page.getByTestId('sweep-open-input').setInputFiles(fixture(name));
@@ -167,6 +168,10 @@ for (const name of SWEEP_FILES) {
     await expect(page.getByTestId('sweep-tau-svg')).toBeVisible();
     if (file.engine !== undefined) await expect(page.getByTestId('sweep-ran-on')).toContainText(file.backend);
     else await expect(page.getByTestId('sweep-ran-on')).toHaveCount(0);
+    if (file.mergedFrom)
+      await expect(page.getByTestId('sweep-ran-on')).toContainText(
+        `Merged from ${file.mergedFrom.length} parts (run.py --shard k/${file.mergedFrom.length}), their times added.`,
+      );
     if (file.shard)
       await expect(page.getByTestId('sweep-shard-note')).toContainText(
         `Part ${file.shard.index} of ${file.shard.count}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ranElsewhere, ranOn, shardNote, shardOf } from './ranOn.ts';
+import { mergedNote, mergedParts, ranElsewhere, ranOn, shardNote, shardOf } from './ranOn.ts';
 
 describe('where a result ran', () => {
   it('names the lab’s engine for a tfjs backend, and another engine with what it adds', () => {
@@ -28,5 +28,14 @@ describe('where a result ran', () => {
     ])
       expect(shardOf({ shard })).toBeNull();
     expect(shardNote({ index: 1, count: 2 })).toMatch(/--shard k\/2.*python3 run\.py --merge part\*\.json/);
+  });
+});
+
+describe('mergedParts', () => {
+  it('counts the parts a merged sweep names, and says so', () => {
+    expect(mergedParts({ mergedFrom: [{ part: 1 }, { part: 2 }] })).toBe(2);
+    expect(mergedParts({})).toBe(0);
+    expect(mergedParts({ mergedFrom: 'two' })).toBe(0);
+    expect(mergedNote(2)).toBe('Merged from 2 parts (run.py --shard k/2), their times added.');
   });
 });

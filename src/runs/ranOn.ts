@@ -54,6 +54,17 @@ export function shardNote(shard: ShardPart): string {
   return `a sweep split with --shard k/${shard.count}: only this part’s runs are drawn. Merge the parts with python3 run.py --merge part*.json --out result.json and open the result.`;
 }
 
+/** The parts a merged sweep was joined from (`mergedFrom`, written by run.py --merge); 0 when none. */
+export function mergedParts(file: object): number {
+  const parts = (file as { readonly mergedFrom?: unknown }).mergedFrom;
+  return Array.isArray(parts) ? parts.length : 0;
+}
+
+/** "Merged from 2 parts (run.py --shard k/2), their times added." */
+export function mergedNote(parts: number): string {
+  return `Merged from ${parts} part${parts === 1 ? '' : 's'} (run.py --shard k/${parts}), their times added.`;
+}
+
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,7 +6,7 @@ import { parseSweepQuery, sweepQuery } from '../../sweep/definition.ts';
 import { toQuery } from '../../config/index.ts';
 import { PanelExportMenu } from '../../export/PanelExportMenu.tsx';
 import { PythonExportButton } from '../../export/PythonExportButton.tsx';
-import { ranElsewhere, ranOn, shardNote, shardOf } from '../../runs/ranOn.ts';
+import { mergedNote, mergedParts, ranElsewhere, ranOn, shardNote, shardOf } from '../../runs/ranOn.ts';
 import { SWEEP_VIEW_QUERY, followLink, navigate } from '../../ui/route.ts';
 import { OpenFileButton } from '../../ui/OpenFileButton.tsx';
 import { describeSweep, formatDuration } from './describe.ts';
@@ -204,6 +204,7 @@ function ElsewhereNote({ result }: { readonly result: SweepResultFile }) {
         <p data-testid="sweep-ran-on">
           Ran on <strong>{ranOn(result)}</strong>, {new Date(result.createdAt).toLocaleString()} — drawn from
           its result file, nothing recomputed here.
+          {mergedParts(result) > 0 && ` ${mergedNote(mergedParts(result))}`}
         </p>
       )}
       {shard && (

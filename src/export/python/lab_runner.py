@@ -193,7 +193,10 @@ def runner_main(argv, config, sweep, export, params):
         print(f"{program}: {error}", file=sys.stderr)
         return 2
     except LabDataError as error:
-        print(f"{program}: {error}", file=sys.stderr)
+        # A program downloaded from a served lab knows where that lab keeps the files.
+        url = export.get("dataUrl")
+        print(f"{program}: {error}" + (f", or download mnist.json and its .u8 files from {url}" if url else ""),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{program}: stopped", file=sys.stderr)

@@ -162,6 +162,28 @@ describe('the exported program', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
+  it('says in one line where to get missing MNIST files, naming the page a program was downloaded from', () => {
+    const path = join(folder, 'lab-no-data.py');
+    writeFileSync(
+      path,
+      pythonProgram(
+        programSpecOf(toQuery(parseQuery('?L=2&N=8&steps=1&data=mnist').config), {
+          dataDir: null,
+          dataUrl: 'https://lab.example/isometry/data/',
+        }),
+        nodePythonSources(),
+      ),
+    );
+    const result = run(path, '--data', join(folder, 'no-such-folder'));
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/no-such-folder\/mnist\.json is missing: .*npm install/);
+    expect(lines[0]).toContain(
+      'or download mnist.json and its .u8 files from https://lab.example/isometry/data/',
+    );
+  });
+
   it('draws orthogonal weights with WᵀW = σ_w² I in every hidden layer', () => {
     const path = exported(
       toQuery(parseQuery('?L=3&N=32&sw2=1.7&init=orthogonal&data=mnist').config),

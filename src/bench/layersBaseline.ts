@@ -3,11 +3,11 @@ import type { LabConfig } from '../config/index.ts';
 import {
   initialLayer,
   inputScaling,
+  mlpLayerShapes,
   planRuns,
   sharedDrawCache,
   teacherDataset,
   type Dataset,
-  type LayerKey,
 } from '../engine/index.ts';
 import { BatchOrder } from '../engine/data/batchOrder.ts';
 
@@ -45,14 +45,7 @@ export function createLayersBaseline(
   const runs = planRuns(config);
   const batch = Math.min(config.bs, dataset.trainCount);
   const { inputSize, outputSize } = dataset;
-  const shapes: { key: LayerKey; fanIn: number; fanOut: number }[] = [
-    ...Array.from({ length: config.L }, (_, l) => ({
-      key: l as LayerKey,
-      fanIn: l === 0 ? inputSize : config.N,
-      fanOut: config.N,
-    })),
-    { key: 'readout', fanIn: config.N, fanOut: outputSize },
-  ];
+  const shapes = mlpLayerShapes(config, inputSize, outputSize);
   const activation = config.act === 'tanh' ? 'tanh' : null;
   if (!activation) throw new Error('the tfjs-layers baseline is written for tanh');
 

@@ -5,8 +5,8 @@ import type { ByteSource, Dataset, Task } from './data/dataset.ts';
 import { loadMnist, mnistDataset } from './data/mnist.ts';
 import { teacherDataset, type TeacherOptions } from './data/teacher.ts';
 import { trainingSubset } from './data/subset.ts';
-import { sharedDrawCache, type LayerKey, type UnitDrawCache } from './drawCache.ts';
-import { initialLayerSteps, type InitialLayer } from './init.ts';
+import { sharedDrawCache, type UnitDrawCache } from './drawCache.ts';
+import { initialLayerSteps, mlpLayerShapes, type InitialLayer } from './init.ts';
 import { constrainInits } from './constrainedInit.ts';
 import { inputScaling, type InputScaling } from './inputScaling.ts';
 import type { EvalResult } from './evaluation.ts';
@@ -178,14 +178,7 @@ export async function createExperiment(
         new StackedExperiment(config, runs, dataset, scaling, batchSize, evalExamples, notes, trainer),
     );
 
-  const shapes: { key: LayerKey; fanIn: number; fanOut: number }[] = [
-    ...Array.from({ length: config.L }, (_, l) => ({
-      key: l,
-      fanIn: l === 0 ? dataset.inputSize : config.N,
-      fanOut: config.N,
-    })),
-    { key: 'readout', fanIn: config.N, fanOut: dataset.outputSize },
-  ];
+  const shapes = mlpLayerShapes(config, dataset.inputSize, dataset.outputSize);
   const progress = options.onProgress;
   const inits: LayerInit[] = [];
   for (const [index, shape] of shapes.entries()) {

@@ -16,7 +16,7 @@ export {
 export { datasetShape, estimateCost, squareHiddenLayers, widestFeasibleWidth, type RunCost } from './cost.ts';
 export { UnitDrawCache, sharedDrawCache, type LayerKey } from './drawCache.ts';
 export { haarFactor, householderQr, formQ } from './haar.ts';
-export { layerScaling, initialLayer, type InitKind, type LayerScaling } from './init.ts';
+export { layerScaling, initialLayer, mlpLayerShapes, type InitKind, type LayerScaling } from './init.ts';
 export { inputScaling, type InputScaling } from './inputScaling.ts';
 export { RandomStream, type StreamKeyPart } from './random.ts';
 export { StackedModel } from './model.ts';

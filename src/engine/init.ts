@@ -51,6 +51,29 @@ export function layerScaling(
   };
 }
 
+/** One weight matrix of a layered network: its draw key and shape. */
+export interface LayerShape {
+  readonly key: LayerKey;
+  readonly fanIn: number;
+  readonly fanOut: number;
+}
+
+/** The layers of an MLP n0 → N → … → N → n_out: L hidden layers keyed 0 … L−1, then the readout. */
+export function mlpLayerShapes(
+  config: Pick<LabConfig, 'L' | 'N'>,
+  inputSize: number,
+  outputSize: number,
+): LayerShape[] {
+  return [
+    ...Array.from({ length: config.L }, (_, l) => ({
+      key: l,
+      fanIn: l === 0 ? inputSize : config.N,
+      fanOut: config.N,
+    })),
+    { key: 'readout', fanIn: config.N, fanOut: outputSize },
+  ];
+}
+
 export interface InitialLayer {
   /** Row-major [fanIn, fanOut]. */
   readonly weights: Float32Array;

@@ -9,9 +9,9 @@ import type { Dataset } from '../../engine/data/dataset.ts';
 import { fileByteSource } from '../../engine/data/fileByteSource.ts';
 import { loadMnist, mnistDataset } from '../../engine/data/mnist.ts';
 import { teacherDataset } from '../../engine/data/teacher.ts';
-import { UnitDrawCache, type LayerKey } from '../../engine/drawCache.ts';
+import { UnitDrawCache } from '../../engine/drawCache.ts';
 import { createExperiment, type RunSpec } from '../../engine/experiment.ts';
-import { initialLayer } from '../../engine/init.ts';
+import { initialLayer, mlpLayerShapes } from '../../engine/init.ts';
 import { inputScaling } from '../../engine/inputScaling.ts';
 import { useCpuBackend } from '../../engine/testBackend.ts';
 import type { ActivationId } from '../../theory/index.ts';
@@ -148,14 +148,7 @@ async function labCase(c: Case, mnist: Dataset) {
   experiment.dispose();
 
   // The initial layers as createExperiment drew them (the cache holds them), before any constraint.
-  const shapes: { key: LayerKey; fanIn: number; fanOut: number }[] = [
-    ...Array.from({ length: config.L }, (_, l) => ({
-      key: l,
-      fanIn: l === 0 ? dataset.inputSize : config.N,
-      fanOut: config.N,
-    })),
-    { key: 'readout', fanIn: config.N, fanOut: dataset.outputSize },
-  ];
+  const shapes = mlpLayerShapes(config, dataset.inputSize, dataset.outputSize);
   const layers = shapes.map((shape) => {
     const perRun = runs.map((run) =>
       initialLayer(cache, run.init, config, run.seed, shape.key, shape.fanIn, shape.fanOut),
@@ -409,13 +402,15 @@ describe('lab_mlp trains as the lab does (first 20 losses of every run, tfjs cpu
     });
   });
 
-  it('computes every activation and its slope as the lab does, kinks included', () => {
+  it('computes every activation and its slope as the lab does, kinks included', async () => {
     for (const act of ['tanh', 'hardtanh', 'relu', 'linear', 'erf'] as const) {
-      const [labPhi, labSlope] = tf.tidy(() => {
+      const [phiTensor, slopeTensor] = tf.tidy(() => {
         const h = tf.tensor1d(GRID);
         const phi = applyActivation(act, h);
-        return [phi.dataSync(), (activationDerivative(act, h, phi) ?? tf.onesLike(h)).dataSync()];
+        return [phi, activationDerivative(act, h, phi) ?? tf.onesLike(h)];
       });
+      const [labPhi, labSlope] = await Promise.all([phiTensor.data(), slopeTensor.data()]);
+      tf.dispose([phiTensor, slopeTensor]);
       GRID.forEach((value, i) => {
         const where = `${act} at ${value}`;
         expect(Math.abs(activations[act].phi[i]! - labPhi![i]!), where).toBeLessThan(3e-7);

@@ -27,9 +27,9 @@ const DRIVER = `
 import base64, json, sys, time
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from lab_random import RandomStream
+from lab_random import RandomStream, stream_normals
 from lab_theory import critical_pair, fixed_point_q, input_scale
-from lab_init import DrawCache, initial_layer, stream_normals
+from lab_init import DrawCache, initial_layer
 from lab_data import BatchOrder, LabDataError, load_dataset
 
 def b64(array, dtype):

@@ -15,8 +15,7 @@ import os
 
 import numpy as np
 
-from lab_random import RandomStream
-from lab_init import stream_normals
+from lab_random import RandomStream, stream_normals
 
 MNIST_FORMAT = "isometry-lab/mnist-u8@2"
 # teacher.ts DEFAULT_TEACHER: hidden tanh units, examples and label noise (relative to the target's std).

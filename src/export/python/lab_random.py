@@ -10,6 +10,8 @@ JavaScript's and C's maths libraries may round differently.
 
 import math
 
+import numpy as np
+
 _MASK = 0xFFFFFFFF
 _TWO_POW_32 = 4294967296
 _TWO_POW_53 = 9007199254740992
@@ -63,6 +65,19 @@ def _rotl(x, k):
     return ((x << k) | (x >> (32 - k))) & _MASK
 
 
+def xoshiro_next(s0, s1, s2, s3):
+    """One step of xoshiro128**: (its output word, the next state), for Python ints or for numpy
+    uint32 arrays of many generators alike (numpy's uint32 arithmetic wraps as the masks do)."""
+    result = (_rotl((s1 * 5) & _MASK, 7) * 9) & _MASK
+    t = (s1 << 9) & _MASK
+    s2 = s2 ^ s0
+    s3 = s3 ^ s1
+    s1 = s1 ^ s2
+    s0 = s0 ^ s3
+    s2 = s2 ^ t
+    return result, (s0, s1, s2, _rotl(s3, 11))
+
+
 class RandomStream:
     """One keyed stream: RandomStream(seed, "weights", layer) draws what the lab draws for that key."""
 
@@ -71,20 +86,12 @@ class RandomStream:
         self._spare_normal = None
 
     def state(self):
-        """The generator's four 32-bit state words now (lab_init steps many copies of it at once)."""
+        """The generator's four 32-bit state words now (stream_normals steps many copies of it)."""
         return list(self._s)
 
     def next_uint32(self):
-        s0, s1, s2, s3 = self._s
-        result = (_rotl((s1 * 5) & _MASK, 7) * 9) & _MASK
-        t = (s1 << 9) & _MASK
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = _rotl(s3, 11)
-        self._s = [s0, s1, s2, s3]
+        result, state = xoshiro_next(*self._s)
+        self._s = list(state)
         return result
 
     def next_uniform(self):
@@ -123,6 +130,118 @@ class RandomStream:
             j = self.next_int(i + 1)
             perm[i], perm[j] = perm[j], perm[i]
         return perm
+
+
+# ---------------------------------------------------------------------------------------------
+# Many normals at numpy speed. A paper-size layer (N = 1600: 2.56 million normals) is too slow for
+# the scalar generator in Python. xoshiro128** is linear over GF(2): one step multiplies the 128-bit
+# state by a fixed 128 x 128 bit matrix A, so copy k of the generator can start where the scalar
+# stream would be after k*S steps (state A^(kS) s, by matrix powers), and all copies step at once.
+# Each normal pair takes exactly four 32-bit words (Box-Muller, no rejection), so the copies' words
+# laid end to end are the scalar stream's, and the normals are bit for bit RandomStream's (log, sin
+# and cos are the same C library calls).
+
+# Below this many 32-bit words the scalar stream is as quick as setting up the copies.
+_RANDOM_SCALAR_WORDS = 4096
+# Steps per copy at most: more copies make each numpy operation longer, fewer steps mean fewer calls.
+_RANDOM_MAX_STEPS = 1024
+
+
+def _random_step_matrix():
+    """A with bits(state after one step) = A @ bits(state) mod 2; bit 32*w + k is bit k of word w."""
+    matrix = np.zeros((128, 128), dtype=np.float64)
+    for bit in range(128):
+        state = [0, 0, 0, 0]
+        state[bit // 32] = 1 << (bit % 32)
+        _, stepped = xoshiro_next(*state)
+        for word, value in enumerate(stepped):
+            for k in range(32):
+                matrix[32 * word + k, bit] = (value >> k) & 1
+    return matrix
+
+
+_RANDOM_STEP_MATRIX = _random_step_matrix()
+
+
+def _random_matrix_power(exponent):
+    """A^exponent over GF(2) by repeated squaring (entries 0/1; float sums of 128 terms are exact)."""
+    result = np.eye(128)
+    square = _RANDOM_STEP_MATRIX
+    while exponent:
+        if exponent & 1:
+            result = (result @ square) % 2
+        square = (square @ square) % 2
+        exponent >>= 1
+    return result
+
+
+def _random_jump(matrix, states):
+    """Applies a GF(2) transition matrix to every state of an array [copies, 4] of uint32 words:
+    the XOR of the matrix columns at the state's set bits."""
+    columns = matrix.T.astype(np.uint32).reshape(128, 4, 32) << np.arange(32, dtype=np.uint32)
+    columns = np.bitwise_or.reduce(columns, axis=2)
+    jumped = np.zeros_like(states)
+    for bit in range(128):
+        is_set = (states[:, bit // 32] >> np.uint32(bit % 32)) & np.uint32(1)
+        jumped ^= (np.uint32(0) - is_set)[:, None] & columns[bit]
+    return jumped
+
+
+def _random_copy_states(state, copies, steps):
+    """Start states of `copies` generators, copy k being `state` advanced by k*steps steps."""
+    states = np.array([state], dtype=np.uint32)
+    jump = _random_matrix_power(steps)
+    while len(states) < copies:
+        # Copies 0 ... c-1 jumped by c*steps give copies c ... 2c-1.
+        states = np.concatenate([states, _random_jump(jump, states)])
+        jump = (jump @ jump) % 2
+    return states[:copies]
+
+
+def _random_words(state, steps, copies):
+    """next_uint32 of every copy, `steps` times: an array [copies, steps] of uint32."""
+    states = _random_copy_states(state, copies, steps)
+    state = tuple(np.ascontiguousarray(states[:, w]) for w in range(4))
+    out = np.empty((steps, copies), dtype=np.uint32)
+    for step in range(steps):
+        out[step], state = xoshiro_next(*state)
+    return out.T
+
+
+def _random_uniforms(hi_words, lo_words):
+    """RandomStream.next_uniform of arrays of its two words: (hi * 2^26 + lo + 0.5) / 2^53, rounded the
+    same way."""
+    hi = (hi_words >> np.uint32(5)).astype(np.float64)
+    lo = (lo_words >> np.uint32(6)).astype(np.float64)
+    return (hi * 67108864.0 + lo + 0.5) / _TWO_POW_53
+
+
+def stream_normals(key, count):
+    """RandomStream(*key).normals(count) as a float64 array, bit for bit, at numpy speed.
+
+    numpy's own log, sin and cos may use SIMD code that rounds differently from the C library's,
+    so those three go through Python's math module, as lab_random's scalar stream does.
+    """
+    count = int(count)
+    pairs = (count + 1) // 2
+    words_needed = 4 * pairs
+    if words_needed <= _RANDOM_SCALAR_WORDS:
+        return np.array(RandomStream(*key).normals(count), dtype=np.float64)
+    # About sqrt(words) steps per copy, a multiple of 4 so that no normal pair straddles two copies.
+    steps = min(_RANDOM_MAX_STEPS, 4 * max(16, int(math.sqrt(words_needed)) // 8))
+    copies = -(-words_needed // steps)
+    words = _random_words(RandomStream(*key).state(), steps, copies).reshape(-1)[:words_needed]
+    words = words.reshape(pairs, 4)
+    u1 = _random_uniforms(words[:, 0], words[:, 1])
+    u2 = _random_uniforms(words[:, 2], words[:, 3])
+    log_u1 = np.fromiter(map(math.log, u1.tolist()), dtype=np.float64, count=pairs)
+    radius = np.sqrt(-2.0 * log_u1)
+    angle = (2.0 * math.pi) * u2
+    angles = angle.tolist()
+    normals = np.empty(2 * pairs, dtype=np.float64)
+    normals[0::2] = radius * np.fromiter(map(math.cos, angles), dtype=np.float64, count=pairs)
+    normals[1::2] = radius * np.fromiter(map(math.sin, angles), dtype=np.float64, count=pairs)
+    return normals[:count]
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import { RUNS_FILE_FORMAT, parseRunsResult } from '../runs/runsFile.ts';
+import { isObject } from '../sweep/jsonFields.ts';
 import { SWEEP_FILE_FORMAT } from '../sweep/resultFile.ts';
 import { SWEEP_VIEW_QUERY, navigate } from '../ui/route.ts';
 import { tracesOfRunsFile, useOpenedRuns } from './openedRuns.ts';
@@ -33,7 +34,7 @@ export async function openResultFile(file: Blob & { readonly name?: string }): P
 function formatOf(text: string): unknown {
   try {
     const data: unknown = JSON.parse(text);
-    return typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;
+    return isObject(data) ? data.format : undefined;
   } catch {
     return undefined;
   }

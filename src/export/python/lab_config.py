@@ -17,6 +17,14 @@ class RunnerError(Exception):
 # that the result file carries the link that reruns it, character for character.
 
 
+def _config_shortest_digits(x):
+    """The shortest digits that round-trip |x| (as JavaScript and repr choose them) and the decimal
+    exponent n with |x| = 0.d1…dk × 10^n."""
+    _, digits, exponent = decimal.Decimal(repr(abs(float(x)))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return text, exponent + len(text)
+
+
 def runner_js_number(x):
     """A number as JavaScript's String(x) writes it (shortest round-trip digits)."""
     if isinstance(x, bool):
@@ -27,10 +35,8 @@ def runner_js_number(x):
         return "0"
     if x == int(x) and abs(x) < 1e21:
         return str(int(x))
-    sign, digits, exponent = decimal.Decimal(repr(abs(float(x)))).normalize().as_tuple()
-    text = "".join(map(str, digits))
+    text, n = _config_shortest_digits(x)
     k = len(text)
-    n = exponent + k  # value = 0.d1…dk × 10^n
     prefix = "-" if x < 0 else ""
     if k <= n <= 21:
         return prefix + text + "0" * (n - k)
@@ -55,9 +61,8 @@ def runner_format_value(param, value):
     fixed = runner_js_number(value).replace("e+", "e")
     if value == 0:
         return fixed
-    sign, digits, exponent = decimal.Decimal(repr(abs(float(value)))).normalize().as_tuple()
-    text = "".join(map(str, digits))
-    exp = ("-" if value < 0 else "") + runner_js_exponential(text, exponent + len(text) - 1).replace("e+", "e")
+    text, n = _config_shortest_digits(value)
+    exp = ("-" if value < 0 else "") + runner_js_exponential(text, n - 1).replace("e+", "e")
     return exp if len(exp) < len(fixed) else fixed
 
 
